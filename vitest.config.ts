@@ -1,0 +1,55 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const migrationsDir = fileURLToPath(new URL("./migrations", import.meta.url));
+
+export default defineConfig({
+  test: {
+    coverage: {
+      provider: "v8",
+      include: ["core/src/**", "cli/src/**", "runner-agent/src/**", "web/src/**"],
+      exclude: ["**/*.test.ts", "**/*.test.tsx", "**/main.ts"],
+      reporter: ["text-summary", "json-summary"],
+      thresholds: { lines: 70, "core/src/**": { lines: 85 } },
+    },
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["core/src/**/*.test.ts", "cli/src/**/*.test.ts", "runner-agent/src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
+                ADMIN_PASSWORD: "test-admin-password",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "api",
+          include: ["worker-api/test/**/*.test.ts"],
+          setupFiles: ["./worker-api/test/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["./test/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
