@@ -1,3 +1,11 @@
-export default { fetch: () => new Response("ok") };
-export class Scheduler {}
-export class WorkerSession {}
+/** The Worker: REST API under /rest (static assets are served by the platform before us). */
+import { createApp } from "./app.ts";
+
+export { Scheduler, WorkerSession } from "@codalab/durable-objects";
+
+const app = createApp();
+
+// Annotated rather than inferred: the generated Env types the main module, and an inferred Hono
+// type there makes the type checker explode.
+const handler: ExportedHandler<Env> = { fetch: (request, env, ctx) => app.fetch(request, env, ctx) };
+export default handler;

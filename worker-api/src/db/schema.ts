@@ -48,7 +48,7 @@ export const authTokens = sqliteTable(
   {
     id: text("id").primaryKey(),
     tokenHash: text("token_hash").notNull(),
-    kind: text("kind", { enum: ["access", "refresh", "worker"] }).notNull(),
+    kind: text("kind", { enum: ["access", "refresh", "session", "worker"] }).notNull(),
     userId: text("user_id").notNull(),
     parentId: text("parent_id"),
     workerId: text("worker_id"),

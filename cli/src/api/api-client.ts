@@ -1,0 +1,275 @@
+/**
+ * The one HTTP client every command uses: JSON in and out, Bearer tokens cached per instance,
+ * automatic login on first contact, transparent refresh of expired access tokens, and failures
+ * turned into CodalabErrors the error printer understands.
+ */
+import type { SelfUser } from "@codalab/core";
+import { CLIENT_VERSION, CodalabError, type ErrorCode, LOGIN_AGAIN_CODES } from "../core-light.ts";
+import { CliError } from "../errors/cli-error.ts";
+import type { StoredAuth, TokenStore } from "../state/client-state.ts";
+import type { CredentialSource, Credentials } from "./credentials.ts";
+import { parseErrorBody, parseResponse, parseTokenGrant, type TokenGrant } from "./wire.ts";
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * "required": log in first when no token is cached (most commands);
+ * "optional": send a cached token if there is one, never prompt;
+ * "none": anonymous (login, refresh, version).
+ */
+export type AuthMode = "required" | "optional" | "none";
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export type RequestOptions = {
+  body?: unknown;
+  query?: Record<string, QueryValue>;
+  auth?: AuthMode;
+};
+
+export type ApiClientOptions = {
+  address: string;
+  fetch: FetchLike;
+  tokens: TokenStore;
+  credentials: CredentialSource;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  timeoutMs?: number;
+};
+
+/** Refresh a little before the access token expires rather than waste a round trip on a 401. */
+const REFRESH_MARGIN_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function sessionExpiredError(): CliError {
+  return new CliError("TOKEN_REVOKED", "your session has expired or was revoked", {
+    hint: "run `cl login` to log in again",
+  });
+}
+
+export class ApiClient {
+  readonly address: string;
+  readonly #fetch: FetchLike;
+  readonly #tokens: TokenStore;
+  readonly #credentials: CredentialSource;
+  readonly #now: () => number;
+  readonly #timeoutMs: number;
+  /** One refresh at a time: refresh tokens rotate, so a second concurrent refresh would use a dead one. */
+  #refreshing: Promise<StoredAuth> | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.address = options.address;
+    this.#fetch = options.fetch;
+    this.#tokens = options.tokens;
+    this.#credentials = options.credentials;
+    this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  get(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<unknown> {
+    return this.request("GET", path, options);
+  }
+
+  post(path: string, body: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<unknown> {
+    return this.request("POST", path, { ...options, body });
+  }
+
+  /** Sends a request and returns the parsed JSON body (undefined for 204). */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+    const mode = options.auth ?? "required";
+    let auth = mode === "none" ? undefined : await this.#tokens.get(this.address);
+    if (!auth && mode === "required") {
+      auth = (await this.#logIn(await this.#credentials(this.address, "auto"))).auth;
+    }
+    if (auth && this.#expiresSoon(auth)) auth = await this.#refresh(auth);
+
+    let response = await this.#send(method, path, options, auth?.access_token);
+    if (response.ok) return this.#readSuccess(response, method, path);
+    let error = await this.#errorFrom(response);
+    if (auth && error.code === "TOKEN_EXPIRED") {
+      auth = await this.#refresh(auth);
+      response = await this.#send(method, path, options, auth.access_token);
+      if (response.ok) return this.#readSuccess(response, method, path);
+      error = await this.#errorFrom(response);
+    }
+    if (auth && LOGIN_AGAIN_CODES.includes(error.code)) {
+      await this.#tokens.drop(this.address);
+      throw sessionExpiredError();
+    }
+    throw error;
+  }
+
+  /** Exchanges a user name (or e-mail) and password for tokens and caches them. */
+  async login(credentials: Credentials): Promise<SelfUser> {
+    return (await this.#logIn(credentials)).user;
+  }
+
+  /**
+   * Revokes the session on the server, then forgets the cached tokens whatever the server said.
+   * Returns false when there were no tokens; a failure to reach the server is reported through
+   * `serverError` so the caller can warn without failing.
+   */
+  async logout(): Promise<{ wasLoggedIn: boolean; serverError?: unknown }> {
+    const auth = await this.#tokens.get(this.address);
+    if (!auth) return { wasLoggedIn: false };
+    let serverError: unknown;
+    try {
+      await this.request("POST", "/rest/auth/logout", {
+        body: { refresh_token: auth.refresh_token },
+        auth: "optional",
+      });
+    } catch (error) {
+      // An expired or revoked session is already what logging out wants.
+      if (!(error instanceof CodalabError && LOGIN_AGAIN_CODES.includes(error.code))) serverError = error;
+    } finally {
+      await this.#tokens.drop(this.address);
+    }
+    return { wasLoggedIn: true, serverError };
+  }
+
+  async #logIn(credentials: Credentials): Promise<{ user: SelfUser; auth: StoredAuth }> {
+    const path = "/rest/auth/login";
+    const response = await this.#send("POST", path, {
+      body: { username: credentials.username, password: credentials.password },
+    });
+    if (!response.ok) throw await this.#errorFrom(response);
+    const grant = parseResponse(`POST ${path}`, await this.#readSuccess(response, "POST", path), parseTokenGrant);
+    return { user: grant.user, auth: await this.#remember(grant) };
+  }
+
+  #refresh(stale: StoredAuth): Promise<StoredAuth> {
+    this.#refreshing ??= this.#exchangeRefreshToken(stale).finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #exchangeRefreshToken(stale: StoredAuth): Promise<StoredAuth> {
+    const path = "/rest/auth/refresh";
+    const response = await this.#send("POST", path, { body: { refresh_token: stale.refresh_token } });
+    if (response.ok) {
+      const grant = parseResponse(`POST ${path}`, await this.#readSuccess(response, "POST", path), parseTokenGrant);
+      return this.#remember(grant);
+    }
+    const error = await this.#errorFrom(response);
+    if (!LOGIN_AGAIN_CODES.includes(error.code)) throw error;
+    // Another `cl` process may have rotated the refresh token since this one read it.
+    const latest = await this.#tokens.get(this.address);
+    if (latest && latest.refresh_token !== stale.refresh_token) return latest;
+    await this.#tokens.drop(this.address);
+    throw sessionExpiredError();
+  }
+
+  async #remember(grant: TokenGrant): Promise<StoredAuth> {
+    const auth: StoredAuth = {
+      access_token: grant.access_token,
+      refresh_token: grant.refresh_token,
+      expires_at: Math.floor(this.#now() / 1000) + grant.expires_in,
+      user_name: grant.user.user_name,
+    };
+    await this.#tokens.put(this.address, auth);
+    return auth;
+  }
+
+  #expiresSoon(auth: StoredAuth): boolean {
+    return auth.expires_at * 1000 - this.#now() < REFRESH_MARGIN_MS;
+  }
+
+  async #send(method: string, path: string, options: RequestOptions, accessToken?: string): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `codalab-cli/${CLIENT_VERSION}`,
+    };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    try {
+      return await this.#fetch(this.#url(path, options.query), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw this.#networkError(error);
+    }
+  }
+
+  #url(path: string, query: Record<string, QueryValue> | undefined): string {
+    const url = `${this.address}${path}`;
+    if (!query) return url;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      if (typeof value === "object") for (const item of value) params.append(key, item);
+      else params.append(key, String(value));
+    }
+    const search = params.toString();
+    return search ? `${url}?${search}` : url;
+  }
+
+  async #readBody(response: Response): Promise<{ json: unknown } | { text: string }> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.#networkError(error);
+    }
+    if (text === "") return { json: undefined };
+    try {
+      return { json: JSON.parse(text) };
+    } catch {
+      return { text };
+    }
+  }
+
+  async #readSuccess(response: Response, method: string, path: string): Promise<unknown> {
+    if (response.status === 204) return undefined;
+    const body = await this.#readBody(response);
+    if ("json" in body) return body.json;
+    throw new CliError("INTERNAL", `${this.address} answered ${method} ${path} with something that is not JSON`, {
+      hint: "check that the address points at a CodaLab instance (`cl status`, `cl alias`)",
+    });
+  }
+
+  async #errorFrom(response: Response): Promise<CodalabError> {
+    const body = await this.#readBody(response);
+    const parsed = "json" in body ? parseErrorBody(body.json) : undefined;
+    if (parsed) return parsed;
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    return new CodalabError(codeForStatus(response.status), `${this.address} answered ${status}`);
+  }
+
+  #networkError(error: unknown): CliError {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+      return new CliError("GATEWAY_TIMEOUT", `no answer from ${this.address} within ${this.#timeoutMs / 1000} s`, {
+        hint: "the instance may be overloaded: try again in a moment",
+        cause: error,
+      });
+    }
+    return new CliError("UNAVAILABLE", `cannot reach ${this.address}`, {
+      hint: isLocal(this.address)
+        ? "is the instance running? start it with `npm start`"
+        : "check the address (`cl status`) and your network connection",
+      cause: error,
+    });
+  }
+}
+
+/** For error bodies that are not the API's envelope (a proxy's HTML page, say). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "FORBIDDEN";
+  if (status === 404) return "ROUTE_NOT_FOUND";
+  if (status === 405) return "METHOD_NOT_ALLOWED";
+  if (status === 409) return "CONFLICT";
+  if (status === 413) return "PAYLOAD_TOO_LARGE";
+  if (status === 429 || status === 502 || status === 503) return "UNAVAILABLE";
+  if (status === 504) return "GATEWAY_TIMEOUT";
+  if (status >= 500) return "INTERNAL";
+  return "BAD_REQUEST";
+}
+
+function isLocal(address: string): boolean {
+  const host = new URL(address).hostname;
+  return host === "localhost" || host === "[::1]" || host.startsWith("127.") || host.endsWith(".localhost");
+}

@@ -1,0 +1,54 @@
+/** A command context over memory documents, for tests of commands and the dispatcher. */
+import type { FetchLike } from "../api/api-client.ts";
+import type { Prompter } from "../api/credentials.ts";
+import { type ClContext, createContext } from "../context.ts";
+import { createMemoryOutput, type MemoryOutput } from "../output/output.ts";
+import { runCli } from "../run-cli.ts";
+import { createMemoryDocument } from "../state/json-document.ts";
+
+export type TestSetup = {
+  fetch?: FetchLike;
+  env?: Record<string, string | undefined>;
+  prompter?: Prompter;
+  config?: unknown;
+  state?: unknown;
+  sessionKey?: string;
+  now?: () => number;
+};
+
+export type TestClient = {
+  ctx: ClContext;
+  out: MemoryOutput;
+  configFile: ReturnType<typeof createMemoryDocument>;
+  stateFile: ReturnType<typeof createMemoryDocument>;
+  /** Runs one command line the way `cl` would and returns its exit status. */
+  run(...argv: string[]): Promise<number>;
+};
+
+const unreachable: FetchLike = async () => {
+  throw new TypeError("fetch failed");
+};
+
+export function createTestClient(setup: TestSetup = {}): TestClient {
+  const out = createMemoryOutput();
+  const configFile = createMemoryDocument("/home/test/.codalab/config.json", setup.config);
+  const stateFile = createMemoryDocument("/home/test/.codalab/state.json", setup.state);
+  const ctx = createContext({
+    out,
+    env: setup.env ?? {},
+    codalabHome: "/home/test/.codalab",
+    sessionKey: setup.sessionKey ?? "test-session",
+    configDocument: configFile,
+    stateDocument: stateFile,
+    fetch: setup.fetch ?? unreachable,
+    prompter: setup.prompter,
+    now: setup.now,
+  });
+  return {
+    ctx,
+    out,
+    configFile,
+    stateFile,
+    run: (...argv) => runCli(argv, { out, debug: false, context: async () => ctx }),
+  };
+}

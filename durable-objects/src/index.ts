@@ -1,0 +1,2 @@
+export { Scheduler } from "./scheduler.ts";
+export { WorkerSession } from "./worker-session.ts";
