@@ -53,7 +53,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
 }
 
 /** `-h`/`--help` anywhere before a `--` asks for the command's usage instead of running it. */
-export function wantsHelp(rawArgs: readonly string[]): boolean {
+function wantsHelp(rawArgs: readonly string[]): boolean {
   for (const arg of rawArgs) {
     if (arg === "--") return false;
     if (arg === "-h" || arg === "--help") return true;

@@ -9,15 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-declare module "vitest" {
-  /** Provided by test/global-setup.ts. */
-  export interface ProvidedContext {
-    baseUrl: string;
-    adminUsername: string;
-    adminPassword: string;
-  }
-}
-
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Node 24 from the root devDependency: the system Node cannot run TypeScript. */
 const NODE = join(REPO_ROOT, "node_modules/.bin/node");

@@ -5,9 +5,7 @@ import type { users } from "./db/schema.ts";
 export type UserRow = typeof users.$inferSelect;
 
 /** Who is calling: decided once per request by the authenticate middleware. */
-export type Caller =
-  | { kind: "anonymous" }
-  | { kind: "user"; user: UserRow; tokenId: string; via: "bearer" | "cookie" };
+export type Caller = { kind: "anonymous" } | { kind: "user"; user: UserRow; tokenId: string; via: "bearer" | "cookie" };
 
 export type AppEnv = {
   Bindings: Env;

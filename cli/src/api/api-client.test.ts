@@ -54,6 +54,13 @@ describe("ApiClient", () => {
     expect((await tokens.get(FAKE_ADDRESS))?.user_name).toBe("admin");
   });
 
+  it("logs in only once when parallel requests find no token", async () => {
+    const { instance, client, asked } = setup();
+    await Promise.all([client.get("/rest/user"), client.get("/rest/user")]);
+    expect(asked).toHaveLength(1);
+    expect(instance.calls.filter((call) => call === "POST /rest/auth/login")).toHaveLength(1);
+  });
+
   it("sends the cached access token as a Bearer header", async () => {
     const { instance, client, tokens } = setup();
     await client.login(ADMIN);

@@ -56,6 +56,8 @@ export class ApiClient {
   readonly #timeoutMs: number;
   /** One refresh at a time: refresh tokens rotate, so a second concurrent refresh would use a dead one. */
   #refreshing: Promise<StoredAuth> | undefined;
+  /** Likewise one automatic login, so parallel requests do not each prompt for a password. */
+  #loggingIn: Promise<StoredAuth> | undefined;
 
   constructor(options: ApiClientOptions) {
     this.address = options.address;
@@ -78,9 +80,7 @@ export class ApiClient {
   async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
     const mode = options.auth ?? "required";
     let auth = mode === "none" ? undefined : await this.#tokens.get(this.address);
-    if (!auth && mode === "required") {
-      auth = (await this.#logIn(await this.#credentials(this.address, "auto"))).auth;
-    }
+    if (!auth && mode === "required") auth = await this.#logInOnce();
     if (auth && this.#expiresSoon(auth)) auth = await this.#refresh(auth);
 
     let response = await this.#send(method, path, options, auth?.access_token);
@@ -135,6 +135,15 @@ export class ApiClient {
     if (!response.ok) throw await this.#errorFrom(response);
     const grant = parseResponse(`POST ${path}`, await this.#readSuccess(response, "POST", path), parseTokenGrant);
     return { user: grant.user, auth: await this.#remember(grant) };
+  }
+
+  #logInOnce(): Promise<StoredAuth> {
+    this.#loggingIn ??= this.#credentials(this.address, "auto")
+      .then(async (credentials) => (await this.#logIn(credentials)).auth)
+      .finally(() => {
+        this.#loggingIn = undefined;
+      });
+    return this.#loggingIn;
   }
 
   #refresh(stale: StoredAuth): Promise<StoredAuth> {

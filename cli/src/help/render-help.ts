@@ -38,7 +38,7 @@ export function renderFullReference(commands: readonly LoadedCommand[], markdown
       lines.push(...(markdown ? markdownSection(entry, command) : textSection(entry, command)));
     }
   }
-  return lines.join("\n");
+  return lines.join("\n").trimEnd();
 }
 
 function textSection(entry: CommandEntry, command: ClCommand): string[] {

@@ -5,7 +5,11 @@ const optionalText = (max: number) => z.string().max(max).optional();
 
 export const SignupRequestSchema = z.object({
   user_name: UserNameSchema,
-  email: z.email("email must be a valid e-mail address").max(254),
+  email: z
+    .email({
+      error: (issue) => (issue.input === undefined ? "email is required" : "email must be a valid e-mail address"),
+    })
+    .max(254),
   password: PasswordSchema,
   first_name: optionalText(100),
   last_name: optionalText(100),

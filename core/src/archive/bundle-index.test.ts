@@ -113,7 +113,15 @@ describe("bundle tree lookups", () => {
   it("builds the tree of a 20 000-file bundle quickly", () => {
     const entries: BundleIndexEntry[] = [];
     for (let i = 0; i < 20_000; i++) {
-      entries.push({ path: `d${i % 10}/f${i}`, type: "file", header_offset: i * 1024, offset: i * 1024 + 512, size: 1, mode: 0o644, mtime: 0 });
+      entries.push({
+        path: `d${i % 10}/f${i}`,
+        type: "file",
+        header_offset: i * 1024,
+        offset: i * 1024 + 512,
+        size: 1,
+        mode: 0o644,
+        mtime: 0,
+      });
     }
     const index = parseBundleIndex({ version: 1, tar_size: 20_000 * 1024 + 1024, entries });
     const started = performance.now();
@@ -133,7 +141,13 @@ describe("bundle tree lookups", () => {
       ["src", "directory"],
     ]);
     expect(root?.contents?.find((child) => child.name === "src")?.contents).toBeUndefined();
-    expect(getTargetInfo(tree, "latest", 3)).toEqual({ name: "latest", type: "link", size: 11, perm: 0o777, link: "src/main.py" });
+    expect(getTargetInfo(tree, "latest", 3)).toEqual({
+      name: "latest",
+      type: "link",
+      size: 11,
+      perm: 0o777,
+      link: "src/main.py",
+    });
     expect(getTargetInfo(tree, "src", 1)).toEqual({
       name: "src",
       type: "directory",
@@ -190,7 +204,15 @@ describe("verifyEntryAgainstHeader", () => {
   it("refuses a header whose own name is unsafe", async () => {
     const { encodeTarHeader } = await import("./tar-header.ts");
     const evil = encodeTarHeader({ name: "../evil", type: "file", size: 0, mode: 0o644, mtime: 0 });
-    const lie: BundleIndexEntry = { path: "evil", type: "file", header_offset: 0, offset: 512, size: 0, mode: 0o644, mtime: 0 };
+    const lie: BundleIndexEntry = {
+      path: "evil",
+      type: "file",
+      header_offset: 0,
+      offset: 512,
+      size: 0,
+      mode: 0o644,
+      mtime: 0,
+    };
     expect(() => verifyEntryAgainstHeader(lie, evil)).toThrow(/unsafe/);
   });
 });

@@ -71,7 +71,8 @@ function checkIndex(index: BundleIndex): { message: string; path: (string | numb
     if (canonical !== entry.path) return at("path is not normalized");
     if (seen.has(entry.path)) return at("duplicate path");
     seen.add(entry.path);
-    if (entry.header_offset % BLOCK_SIZE !== 0 || entry.offset % BLOCK_SIZE !== 0) return at("offsets must be block-aligned");
+    if (entry.header_offset % BLOCK_SIZE !== 0 || entry.offset % BLOCK_SIZE !== 0)
+      return at("offsets must be block-aligned");
     const headerLength = entry.offset - entry.header_offset;
     if (headerLength < BLOCK_SIZE || headerLength > MAX_ENTRY_HEADER_BYTES) return at("invalid header range");
     if (entry.offset + entry.size > index.tar_size) return at("data extends past the end of the tar");

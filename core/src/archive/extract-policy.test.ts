@@ -3,7 +3,7 @@ import { CodalabError } from "../errors.ts";
 import { buildBundleTree, getTargetInfo, verifyEntryAgainstHeader } from "./bundle-index.ts";
 import { gunzipStream, gzipStream } from "./compression.ts";
 import { readAllBytes } from "./entry-body.ts";
-import { type ExtractPolicyOptions, ExtractPolicy, normalizeArchive, symlinkProblem } from "./extract-policy.ts";
+import { ExtractPolicy, type ExtractPolicyOptions, normalizeArchive, symlinkProblem } from "./extract-policy.ts";
 import { BLOCK_SIZE, encodeTarHeader, paddingFor, type TarEntryType, type TarHeader } from "./tar-header.ts";
 import { type ArchiveEntry, readTar } from "./tar-reader.ts";
 
@@ -29,7 +29,13 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-type RawMember = { name: string; type?: "file" | "directory" | "symlink" | "hardlink"; data?: string; link?: string; mode?: number };
+type RawMember = {
+  name: string;
+  type?: "file" | "directory" | "symlink" | "hardlink";
+  data?: string;
+  link?: string;
+  mode?: number;
+};
 
 /** A tar with arbitrary (possibly hostile) members, as an attacker would build it. */
 function hostileTar(members: RawMember[]): Uint8Array {
@@ -94,7 +100,8 @@ describe("normalizeArchive", () => {
       ["src/up", "link", 0o777],
       ["same", "file", 0o755],
     ]);
-    for (const entry of index.entries) verifyEntryAgainstHeader(entry, bytes.subarray(entry.header_offset, entry.offset));
+    for (const entry of index.entries)
+      verifyEntryAgainstHeader(entry, bytes.subarray(entry.header_offset, entry.offset));
     expect(await listTar(bytes)).toEqual([
       ["src", "directory", ""],
       ["src/run.sh", "file", "#!/bin/sh\n"],
@@ -111,7 +118,10 @@ describe("normalizeArchive", () => {
 
   it("rejects '../evil' and '/tmp/evil' and writes nothing (security case)", async () => {
     for (const name of ["../evil", "/tmp/evil"]) {
-      const tar = hostileTar([{ name: "ok", data: "fine" }, { name, data: "pwned" }]);
+      const tar = hostileTar([
+        { name: "ok", data: "fine" },
+        { name, data: "pwned" },
+      ]);
       const { readable, index } = normalizeArchive(readTar(streamOf(tar)));
       const output = readAllBytes(readable);
       await expect(output).rejects.toMatchObject({ code: "INVALID_ARCHIVE", message: expect.stringContaining(name) });
@@ -195,7 +205,9 @@ describe("normalizeArchive", () => {
     const parts: Uint8Array[] = [];
     for (let i = 0; i < 20_000; i++) {
       const data = encode(`file ${i}\n`);
-      parts.push(encodeTarHeader({ name: `d${i % 20}/f${i}.txt`, type: "file", size: data.byteLength, mode: 0o644, mtime: i }));
+      parts.push(
+        encodeTarHeader({ name: `d${i % 20}/f${i}.txt`, type: "file", size: data.byteLength, mode: 0o644, mtime: i }),
+      );
       parts.push(data, new Uint8Array(paddingFor(data.byteLength)));
     }
     parts.push(new Uint8Array(1024));
@@ -225,10 +237,17 @@ describe("ExtractPolicy.admit", () => {
 
   it("refuses duplicates and conflicts with implied directories", () => {
     expect(() => admitAll([header("f", "file"), header("f", "file")])).toThrow(/"f" is a duplicate of an earlier file/);
-    expect(() => admitAll([header("d/", "directory"), header("d/", "directory")])).toThrow(/duplicate of an earlier directory/);
+    expect(() => admitAll([header("d/", "directory"), header("d/", "directory")])).toThrow(
+      /duplicate of an earlier directory/,
+    );
     expect(() => admitAll([header("d/x", "file"), header("d", "file")])).toThrow(/duplicate of an earlier directory/);
-    expect(admitAll([header("d/x", "file"), header("d/", "directory")])).toEqual([{ action: "write" }, { action: "write" }]);
-    expect(() => admitAll([header("f", "file"), header("f/x", "file")])).toThrow(/"f\/x" is inside "f", which is a file/);
+    expect(admitAll([header("d/x", "file"), header("d/", "directory")])).toEqual([
+      { action: "write" },
+      { action: "write" },
+    ]);
+    expect(() => admitAll([header("f", "file"), header("f/x", "file")])).toThrow(
+      /"f\/x" is inside "f", which is a file/,
+    );
   });
 
   it("refuses symlinks that leave the bundle", () => {
@@ -258,7 +277,9 @@ describe("ExtractPolicy.admit", () => {
       /hardlink that points outside the bundle/,
     );
     expect(() => admitAll([header("h", "hardlink", { linkTarget: "/etc/passwd" })])).toThrow(/points outside/);
-    expect(() => admitAll([header("h", "hardlink", { linkTarget: "later" })])).toThrow(/not a file earlier in the archive/);
+    expect(() => admitAll([header("h", "hardlink", { linkTarget: "later" })])).toThrow(
+      /not a file earlier in the archive/,
+    );
     expect(() => admitAll([header("d/", "directory"), header("h", "hardlink", { linkTarget: "d" })])).toThrow(
       /not a file earlier/,
     );

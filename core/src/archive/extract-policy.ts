@@ -73,7 +73,10 @@ export class ExtractPolicy {
 
     this.members++;
     if (this.members > this.maxMembers) {
-      throw new CodalabError("PAYLOAD_TOO_LARGE", `the archive has more than ${this.maxMembers} members (stopped at ${member()})`);
+      throw new CodalabError(
+        "PAYLOAD_TOO_LARGE",
+        `the archive has more than ${this.maxMembers} members (stopped at ${member()})`,
+      );
     }
     switch (header.type) {
       case "character-device":
@@ -180,7 +183,8 @@ export function symlinkProblem(linkPath: string, target: string): string | null 
   for (const segment of target.split("/")) {
     if (segment === "" || segment === ".") continue;
     if (segment !== "..") sawName = true;
-    else if (sawName) return `uses '..' after a name (${JSON.stringify(target)}), which could leave the bundle through another link`;
+    else if (sawName)
+      return `uses '..' after a name (${JSON.stringify(target)}), which could leave the bundle through another link`;
   }
   return null;
 }
@@ -210,7 +214,8 @@ export function normalizeArchive(
         if (admission.action === "skip") await discardBody(entry.body);
         else if (admission.action === "hardlink") await writer.addHardlink(path, admission.target);
         else if (header.type === "directory") await writer.addDirectory(path, { mode, mtime: header.mtime });
-        else if (header.type === "symlink") await writer.addSymlink(path, header.linkTarget, { mode, mtime: header.mtime });
+        else if (header.type === "symlink")
+          await writer.addSymlink(path, header.linkTarget, { mode, mtime: header.mtime });
         else await writer.addFile(path, entry.body, { size: header.size, mode, mtime: header.mtime });
       }
       return await writer.finish();

@@ -17,8 +17,7 @@ const encoder = new TextEncoder();
  * ("" is the bundle root), or throws INVALID_ARCHIVE naming the member.
  */
 export function normalizeMemberPath(name: string): string {
-  const refuse = (why: string) =>
-    new CodalabError("INVALID_ARCHIVE", `archive member ${JSON.stringify(name)}: ${why}`);
+  const refuse = (why: string) => new CodalabError("INVALID_ARCHIVE", `archive member ${JSON.stringify(name)}: ${why}`);
   if (name.includes("\0")) throw refuse("names may not contain NUL characters");
   if (name.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(name)) throw refuse("absolute paths are not allowed");
   const parts: string[] = [];

@@ -74,7 +74,6 @@ export const EXTENSION_TYPEFLAGS = ["x", "g", "L", "K"] as const;
 export type ExtensionTypeflag = (typeof EXTENSION_TYPEFLAGS)[number];
 
 const MAX_OCTAL_11_DIGITS = 0o77777777777;
-const MAX_OCTAL_7_DIGITS = 0o7777777;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 const encoder = new TextEncoder();

@@ -89,7 +89,10 @@ describe("readTar", () => {
     const tarPromise = readAllBytes(writer.readable);
     await writer.addDirectory("dir", { mtime: 1 });
     for (const [i, name] of TRICKY_NAMES.entries()) {
-      await writer.addFile(name, encode(`content ${i}`.repeat(i * 60)), { size: `content ${i}`.length * i * 60, mtime: i });
+      await writer.addFile(name, encode(`content ${i}`.repeat(i * 60)), {
+        size: `content ${i}`.length * i * 60,
+        mtime: i,
+      });
     }
     await writer.addSymlink("dir/link", "../-rf", { mtime: 2 });
     const index = await writer.finish();
@@ -112,10 +115,10 @@ describe("readTar", () => {
     const writer = new TarWriter();
     const first = readAllBytes(writer.readable);
     await writer.addDirectory("a b", { mtime: 10, mode: 0o700 });
-    await writer.addFile("a b/\"q\"", encode("data"), { size: 4, mtime: 11 });
+    await writer.addFile('a b/"q"', encode("data"), { size: 4, mtime: 11 });
     await writer.addFile("a b/empty", new Uint8Array(0), { size: 0, mtime: 12 });
     await writer.addSymlink("lnk", "a b/empty", { mtime: 13 });
-    await writer.addHardlink("hl", "a b/\"q\"");
+    await writer.addHardlink("hl", 'a b/"q"');
     const firstIndex = await writer.finish();
     const tar = await first;
 
@@ -147,7 +150,12 @@ describe("readTar", () => {
   });
 
   it("skips bodies the consumer ignores or cancels", async () => {
-    const tar = concat(member("a", encode("x".repeat(1000))), member("b", encode("y".repeat(10))), member("c", encode("z")), END);
+    const tar = concat(
+      member("a", encode("x".repeat(1000))),
+      member("b", encode("y".repeat(10))),
+      member("c", encode("z")),
+      END,
+    );
     const seen: string[] = [];
     for await (const entry of readTar(chunked(tar, 300))) {
       seen.push(entry.path);
@@ -212,7 +220,9 @@ describe("readTar", () => {
     const pax = encodeTarHeader({ name: "ü", type: "file", size: 0, mode: 0, mtime: 0 });
     await expect(readAll(chunked(pax.subarray(0, 600)))).rejects.toThrow(/truncated/);
     await expect(readAll(chunked(pax.subarray(0, 1024)))).rejects.toThrow(/truncated/);
-    await expect(readAll(chunked(concat(pax.subarray(0, 1024), END)))).rejects.toThrow(/extension header without a member/);
+    await expect(readAll(chunked(concat(pax.subarray(0, 1024), END)))).rejects.toThrow(
+      /extension header without a member/,
+    );
   });
 
   it("refuses oversized extension headers before reading them", async () => {

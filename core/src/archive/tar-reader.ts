@@ -37,7 +37,10 @@ export type TarEntry = ArchiveEntry & {
 };
 
 /** Shared because every ignored body gets it: building an Error per member costs a stack trace each. */
-const READ_AFTER_MOVING_ON = new CodalabError("INTERNAL", "an archive member's body was read after the reader moved on");
+const READ_AFTER_MOVING_ON = new CodalabError(
+  "INTERNAL",
+  "an archive member's body was read after the reader moved on",
+);
 
 function truncated(position: number): CodalabError {
   return new CodalabError("INVALID_ARCHIVE", `the archive is truncated (ended at byte ${position})`);
@@ -71,13 +74,17 @@ export async function* readTar(source: ReadableStream<Uint8Array>): AsyncGenerat
         if (bytes.byteLength < BLOCK_SIZE) throw truncated(input.position);
         block = decodeTarBlock(bytes, position);
         if (block === null) {
-          if (pendingExtension) throw new CodalabError("INVALID_ARCHIVE", `extension header without a member at byte ${position}`);
+          if (pendingExtension)
+            throw new CodalabError("INVALID_ARCHIVE", `extension header without a member at byte ${position}`);
           // One zero block is enough; whatever follows (the second block, record padding) is ignored.
           return;
         }
         if (!isExtensionTypeflag(block.typeflag)) break;
         if (block.size > MAX_EXTENSION_BYTES) {
-          throw new CodalabError("INVALID_ARCHIVE", `extension header larger than ${MAX_EXTENSION_BYTES} bytes at byte ${position}`);
+          throw new CodalabError(
+            "INVALID_ARCHIVE",
+            `extension header larger than ${MAX_EXTENSION_BYTES} bytes at byte ${position}`,
+          );
         }
         const data = await input.readExact(block.size);
         if (data.byteLength < block.size) throw truncated(input.position);

@@ -135,7 +135,9 @@ describe("TarWriter", () => {
     ] as const) {
       const writer = new TarWriter();
       const tar = readAllBytes(writer.readable);
-      await expect(writer.addFile("f", body, { size: declared, mtime: 0 })).rejects.toThrow(/change while being packed/);
+      await expect(writer.addFile("f", body, { size: declared, mtime: 0 })).rejects.toThrow(
+        /change while being packed/,
+      );
       await expect(tar).rejects.toThrow(/change while being packed/);
       await expect(writer.finish()).rejects.toThrow(/change while being packed/);
     }

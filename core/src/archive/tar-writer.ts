@@ -73,7 +73,15 @@ export class TarWriter {
       const mtime = Math.floor(options.mtime);
       const header = encodeTarHeader({ name: `${normalized}/`, type: "directory", mode, mtime });
       const headerOffset = await this.write(header);
-      this.record({ path: normalized, type: "directory", header_offset: headerOffset, offset: this.written, size: 0, mode, mtime });
+      this.record({
+        path: normalized,
+        type: "directory",
+        header_offset: headerOffset,
+        offset: this.written,
+        size: 0,
+        mode,
+        mtime,
+      });
     });
   }
 
@@ -106,7 +114,16 @@ export class TarWriter {
       const mtime = Math.floor(options.mtime);
       const header = encodeTarHeader({ name: normalized, type: "symlink", mode, mtime, linkTarget: target });
       const headerOffset = await this.write(header);
-      this.record({ path: normalized, type: "link", header_offset: headerOffset, offset: this.written, size: 0, mode, mtime, link: target });
+      this.record({
+        path: normalized,
+        type: "link",
+        header_offset: headerOffset,
+        offset: this.written,
+        size: 0,
+        mode,
+        mtime,
+        link: target,
+      });
     });
   }
 
@@ -125,7 +142,13 @@ export class TarWriter {
         );
       }
       const source = original.hardlink_of ?? original.path;
-      const init: TarHeaderInit = { name: normalized, type: "hardlink", mode: original.mode, mtime: original.mtime, linkTarget: source };
+      const init: TarHeaderInit = {
+        name: normalized,
+        type: "hardlink",
+        mode: original.mode,
+        mtime: original.mtime,
+        linkTarget: source,
+      };
       await this.write(encodeTarHeader(init));
       const { hardlink_of: _, ...shared } = original;
       this.record({ ...shared, path: normalized, hardlink_of: source });

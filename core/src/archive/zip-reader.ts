@@ -40,6 +40,15 @@ const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
 const utf8 = new TextDecoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeStrictUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
 
 type CentralRecord = {
   name: string;
@@ -70,8 +79,12 @@ export async function* readZip(bytes: Uint8Array): AsyncGenerator<ZipEntry, void
       throw invalid(`${member} has no local header where the central directory says`);
     }
     const offset =
-      record.localOffset + 30 + view.getUint16(record.localOffset + 26, true) + view.getUint16(record.localOffset + 28, true);
-    if (offset + record.compressedSize > bytes.byteLength) throw invalid(`${member} extends past the end of the archive`);
+      record.localOffset +
+      30 +
+      view.getUint16(record.localOffset + 26, true) +
+      view.getUint16(record.localOffset + 28, true);
+    if (offset + record.compressedSize > bytes.byteLength)
+      throw invalid(`${member} extends past the end of the archive`);
     const data = bytes.subarray(offset, offset + record.compressedSize);
     const { type, mode } = classify(record);
     const header: TarHeader = { name: record.name, type, size: 0, mode, mtime: record.mtime, linkTarget: "" };
@@ -193,7 +206,8 @@ function applyZip64(record: CentralRecord, view: DataView, field: ExtraField | u
   if (field === undefined) throw invalid(`zip member ${JSON.stringify(record.name)} lacks its zip64 sizes`);
   let position = field.start;
   const next = () => {
-    if (position + 8 > field.start + field.length) throw invalid(`zip member ${JSON.stringify(record.name)} has a short zip64 field`);
+    if (position + 8 > field.start + field.length)
+      throw invalid(`zip member ${JSON.stringify(record.name)} has a short zip64 field`);
     const value = readUint64(view, position);
     position += 8;
     return value;
@@ -223,8 +237,11 @@ function decodeName(
     const start = view.byteOffset + unicodePath.start + 5;
     name = utf8.decode(new Uint8Array(view.buffer, start, unicodePath.length - 5));
   } else {
-    name = "";
-    for (const byte of raw) name += byte < 0x80 ? String.fromCharCode(byte) : (CP437_HIGH[byte - 0x80] ?? "?");
+    // Unix zippers (Info-ZIP included) often store UTF-8 without saying so; text meant as CP437
+    // is practically never valid UTF-8, so valid UTF-8 wins.
+    name =
+      decodeStrictUtf8(raw) ??
+      Array.from(raw, (byte) => (byte < 0x80 ? String.fromCharCode(byte) : (CP437_HIGH[byte - 0x80] ?? "?"))).join("");
   }
   // DOS and Windows zippers write `\` as the separator; Unix ones mean a literal backslash.
   if (host === HOST_MSDOS || host === HOST_NTFS || host === HOST_VFAT) name = name.replaceAll("\\", "/");
@@ -245,20 +262,21 @@ function dosTime(date: number, time: number): number {
 }
 
 const S_IFMT = 0o170000;
-const UNIX_TYPES: Record<number, TarEntryType> = {
-  0o010000: "fifo",
-  0o020000: "character-device",
-  0o040000: "directory",
-  0o060000: "block-device",
-  0o100000: "file",
-  0o120000: "symlink",
-};
+// A Map, not an object literal: the formatter rewrites octal object keys (wrongly) as decimals.
+const UNIX_TYPES = new Map<number, TarEntryType>([
+  [0o010000, "fifo"],
+  [0o020000, "character-device"],
+  [0o040000, "directory"],
+  [0o060000, "block-device"],
+  [0o100000, "file"],
+  [0o120000, "symlink"],
+]);
 
 function classify(record: CentralRecord): { type: TarEntryType; mode: number } {
   const unixMode = record.host === HOST_UNIX || record.host === HOST_MACOS ? record.externalAttributes >>> 16 : 0;
   const looksLikeDirectory = record.name.endsWith("/") || (record.externalAttributes & 0x10) !== 0;
   const format = unixMode & S_IFMT;
-  if (format !== 0) return { type: UNIX_TYPES[format] ?? "other", mode: unixMode & 0o7777 };
+  if (format !== 0) return { type: UNIX_TYPES.get(format) ?? "other", mode: unixMode & 0o7777 };
   if (looksLikeDirectory) return { type: "directory", mode: unixMode & 0o7777 || 0o755 };
   return { type: "file", mode: unixMode & 0o7777 || 0o644 };
 }

@@ -40,7 +40,10 @@ export function parseDuration(text: string): number {
     consumed += match[0].length;
   }
   if (source === "" || consumed !== source.length) {
-    throw new CodalabError("VALIDATION_FAILED", `invalid duration ${JSON.stringify(text)}: use a number with an optional unit s, m, h, d, w or y (e.g. 3h)`);
+    throw new CodalabError(
+      "VALIDATION_FAILED",
+      `invalid duration ${JSON.stringify(text)}: use a number with an optional unit s, m, h, d, w or y (e.g. 3h)`,
+    );
   }
   return total;
 }

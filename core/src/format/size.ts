@@ -22,7 +22,10 @@ export function formatSize(bytes: number): string {
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$/i.exec(String(text));
   if (!match) {
-    throw new CodalabError("VALIDATION_FAILED", `invalid size ${JSON.stringify(text)}: use a number with an optional unit k, m, g or t (e.g. 2g)`);
+    throw new CodalabError(
+      "VALIDATION_FAILED",
+      `invalid size ${JSON.stringify(text)}: use a number with an optional unit k, m, g or t (e.g. 2g)`,
+    );
   }
   const unit = UNITS.indexOf((match[2] ?? "").toLowerCase() as (typeof UNITS)[number]);
   return Math.round(Number(match[1]) * 1024 ** unit);

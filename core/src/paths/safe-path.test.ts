@@ -16,7 +16,7 @@ describe("normalizeSubpath", () => {
     expect(() => normalizeSubpath("a\nb", "dependency key")).toThrow(/^dependency key/);
   });
   it("keeps names with spaces, quotes, unicode and leading dashes", () => {
-    expect(normalizeSubpath("-rf/it's a ünïcode \"file\"")).toBe("-rf/it's a ünïcode \"file\"");
+    expect(normalizeSubpath('-rf/it\'s a ünïcode "file"')).toBe('-rf/it\'s a ünïcode "file"');
   });
 });
 

@@ -7,8 +7,8 @@ import {
   isCommand,
   MAX_MESSAGE_BYTES,
   MAX_READ_CHUNK_BYTES,
-  PROTOCOL_VERSION,
   type ParseResult,
+  PROTOCOL_VERSION,
   parseRunnerMessage,
   parseServerMessage,
   type RunnerMessage,
@@ -46,7 +46,16 @@ const runnerMessages: RunnerMessageInput[] = [
     uuid: UUID,
     stage: "running",
     run_status: "Running",
-    usage: { time: 1.5, time_user: 1, time_system: 0.2, memory: 10, memory_max: 20, cpu_usage: 1.7, memory_usage: 0.1, disk_bytes: 4096 },
+    usage: {
+      time: 1.5,
+      time_user: 1,
+      time_system: 0.2,
+      memory: 10,
+      memory_max: 20,
+      cpu_usage: 1.7,
+      memory_usage: 0.1,
+      disk_bytes: 4096,
+    },
     docker_image: "sha256:abc",
     stage_times: { preparing: 2, running: 1.5 },
   },
@@ -61,18 +70,33 @@ const runnerMessages: RunnerMessageInput[] = [
       type: "directory",
       size: 4096,
       perm: 0o755,
-      contents: [{ name: "stdout", type: "file", size: 5, perm: 0o644 }, { name: "l", type: "link", size: 0, perm: 0o777, link: "stdout" }],
+      contents: [
+        { name: "stdout", type: "file", size: 5, perm: 0o644 },
+        { name: "l", type: "link", size: 0, perm: 0o777, link: "stdout" },
+      ],
     },
   },
   { type: "read_error", id: "r1", code: "not_found", message: "no such file" },
   { type: "heartbeat" },
   { type: "pong", nonce: "n1" },
-  { type: "capacity_update", capacity: { free_disk_bytes: 5 }, cached_dependencies: [], max_runs: null, is_terminating: true },
+  {
+    type: "capacity_update",
+    capacity: { free_disk_bytes: 5 },
+    cached_dependencies: [],
+    max_runs: null,
+    is_terminating: true,
+  },
   { type: "ack", seq: 7 },
 ];
 
 const serverMessages: ServerMessage[] = [
-  { type: "welcome", protocol_version: PROTOCOL_VERSION, worker_id: "w-1", server_time: 1_700_000_000_000, heartbeat_interval_ms: 15_000 },
+  {
+    type: "welcome",
+    protocol_version: PROTOCOL_VERSION,
+    worker_id: "w-1",
+    server_time: 1_700_000_000_000,
+    heartbeat_interval_ms: 15_000,
+  },
   {
     type: "assign",
     seq: 1,
@@ -81,7 +105,15 @@ const serverMessages: ServerMessage[] = [
       command: "python train.py",
       owner_id: "u-1",
       dependencies: [{ child_path: "data", parent_uuid: PARENT, parent_path: "", parent_name: "mnist" }],
-      requirements: { docker_image: "python:3.12", time: 3600, memory: 2 ** 31, disk: 2 ** 33, cpus: 1, gpus: 0, network: false },
+      requirements: {
+        docker_image: "python:3.12",
+        time: 3600,
+        memory: 2 ** 31,
+        disk: 2 ** 33,
+        cpus: 1,
+        gpus: 0,
+        network: false,
+      },
       exclude_patterns: ["*.ckpt"],
     },
   },
@@ -89,7 +121,13 @@ const serverMessages: ServerMessage[] = [
   { type: "write", seq: 3, uuid: UUID, subpath: "note.txt", string: "hi" },
   { type: "read", id: "r1", uuid: UUID, path: "stdout", spec: { kind: "file", offset: 0, length: 100 } },
   { type: "read", id: "r2", uuid: UUID, path: "", spec: { kind: "info", depth: 1 } },
-  { type: "read", id: "r3", uuid: UUID, path: "log", spec: { kind: "summary", head: 10, tail: 10, max_line_length: 80 } },
+  {
+    type: "read",
+    id: "r3",
+    uuid: UUID,
+    path: "log",
+    spec: { kind: "summary", head: 10, tail: 10, max_line_length: 80 },
+  },
   { type: "read", id: "r4", uuid: UUID, path: "", spec: { kind: "stream_directory" } },
   { type: "mark_finalized", seq: 4, uuid: UUID },
   { type: "reconcile", seq: 5, keep: [UUID], kill: [] },
@@ -110,13 +148,19 @@ function rejected<T>(result: ParseResult<T>): CodalabError {
 }
 
 describe("round trips", () => {
-  it.each(runnerMessages.map((m) => [m.type, m] as const))("a runner %s message survives encode and parse", (_type, message) => {
-    expect(parsed(parseRunnerMessage(encodeMessage(message)))).toMatchObject(message as Record<string, unknown>);
-  });
+  it.each(runnerMessages.map((m) => [m.type, m] as const))(
+    "a runner %s message survives encode and parse",
+    (_type, message) => {
+      expect(parsed(parseRunnerMessage(encodeMessage(message)))).toMatchObject(message as Record<string, unknown>);
+    },
+  );
 
-  it.each(serverMessages.map((m) => [m.type, m] as const))("a server %s message survives encode and parse", (_type, message) => {
-    expect(parsed(parseServerMessage(encodeMessage(message)))).toEqual(message);
-  });
+  it.each(serverMessages.map((m) => [m.type, m] as const))(
+    "a server %s message survives encode and parse",
+    (_type, message) => {
+      expect(parsed(parseServerMessage(encodeMessage(message)))).toEqual(message);
+    },
+  );
 
   it("fills defaults a minimal hello leaves out", () => {
     const minimal = {
@@ -146,11 +190,20 @@ describe("round trips", () => {
   });
 
   it("ignores unknown fields so that newer peers can add some", () => {
-    expect(parsed(parseRunnerMessage(JSON.stringify({ type: "ack", seq: 1, extra: true })))).toEqual({ type: "ack", seq: 1 });
+    expect(parsed(parseRunnerMessage(JSON.stringify({ type: "ack", seq: 1, extra: true })))).toEqual({
+      type: "ack",
+      seq: 1,
+    });
   });
 
   it("tells commands from other server messages", () => {
-    expect(serverMessages.filter(isCommand).map((m) => m.type)).toEqual(["assign", "kill", "write", "mark_finalized", "reconcile"]);
+    expect(serverMessages.filter(isCommand).map((m) => m.type)).toEqual([
+      "assign",
+      "kill",
+      "write",
+      "mark_finalized",
+      "reconcile",
+    ]);
   });
 });
 
@@ -164,7 +217,9 @@ describe("malformed frames", () => {
   });
 
   it("refuses unknown message types and non-objects", () => {
-    expect(rejected(parseRunnerMessage(JSON.stringify({ type: "launch_missiles" }))).message).toMatch(/invalid launch_missiles message/);
+    expect(rejected(parseRunnerMessage(JSON.stringify({ type: "launch_missiles" }))).message).toMatch(
+      /invalid launch_missiles message/,
+    );
     expect(rejected(parseRunnerMessage("42")).message).toMatch(/invalid message/);
     expect(rejected(parseServerMessage(JSON.stringify({ type: "hello" }))).message).toMatch(/invalid hello message/);
   });
@@ -173,9 +228,17 @@ describe("malformed frames", () => {
     ["a bad uuid", { type: "run_ack", uuid: "0x123" }, /uuid: must be a bundle uuid/],
     ["a missing field", { type: "run_update", uuid: UUID, stage: "running" }, /run_status/],
     ["an unknown stage", { type: "run_update", uuid: UUID, stage: "dancing", run_status: "" }, /stage/],
-    ["negative usage", { type: "run_update", uuid: UUID, stage: "running", run_status: "", usage: { memory: -1 } }, /usage\.memory/],
+    [
+      "negative usage",
+      { type: "run_update", uuid: UUID, stage: "running", run_status: "", usage: { memory: -1 } },
+      /usage\.memory/,
+    ],
     ["a fractional exit code", { type: "run_finished", uuid: UUID, exitcode: 1.5, failure_message: null }, /exitcode/],
-    ["chunk data that is not base64", { type: "read_chunk", id: "r", index: 0, data: "not base64!" }, /data: must be base64/],
+    [
+      "chunk data that is not base64",
+      { type: "read_chunk", id: "r", index: 0, data: "not base64!" },
+      /data: must be base64/,
+    ],
     ["an oversized chunk", { type: "read_chunk", id: "r", index: 0, data: "A".repeat(400_000) }, /data/],
     ["a tag with spaces", { ...hello, tag: "my tag" }, /tag: must be letters, digits and hyphens/],
     ["an unknown runtime", { ...hello, runtime: "singularity" }, /runtime/],
@@ -186,10 +249,16 @@ describe("malformed frames", () => {
   });
 
   it.each([
-    ["an info read that is too deep", { type: "read", id: "r", uuid: UUID, path: "", spec: { kind: "info", depth: 99 } }],
+    [
+      "an info read that is too deep",
+      { type: "read", id: "r", uuid: UUID, path: "", spec: { kind: "info", depth: 99 } },
+    ],
     ["an unknown read kind", { type: "read", id: "r", uuid: UUID, path: "", spec: { kind: "everything" } }],
     ["a write with an empty path", { type: "write", seq: 1, uuid: UUID, subpath: "", string: "x" }],
-    ["an assignment without requirements", { type: "assign", seq: 1, run: { uuid: UUID, command: "x", owner_id: "u", dependencies: [] } }],
+    [
+      "an assignment without requirements",
+      { type: "assign", seq: 1, run: { uuid: UUID, command: "x", owner_id: "u", dependencies: [] } },
+    ],
   ])("the runner refuses %s", (_what, message) => {
     rejected(parseServerMessage(JSON.stringify(message)));
   });
@@ -237,6 +306,8 @@ describe("chunks", () => {
 
   it("fits a full chunk into one frame", () => {
     const data = encodeChunk(new Uint8Array(MAX_READ_CHUNK_BYTES));
-    expect(parsed(parseRunnerMessage(encodeMessage({ type: "read_chunk", id: "x", index: 0, data }))).type).toBe("read_chunk");
+    expect(parsed(parseRunnerMessage(encodeMessage({ type: "read_chunk", id: "x", index: 0, data }))).type).toBe(
+      "read_chunk",
+    );
   });
 });

@@ -42,7 +42,9 @@ describe("request defaults", () => {
   });
 
   it("uses the GPU image when GPUs are requested and no image is", () => {
-    expect(resolved(resolveRunRequirements({ request_gpus: 2 }, quota)).docker_image).toBe("codalab/default-gpu:latest");
+    expect(resolved(resolveRunRequirements({ request_gpus: 2 }, quota)).docker_image).toBe(
+      "codalab/default-gpu:latest",
+    );
   });
 
   it("caps default time and disk at the server maximum", () => {
@@ -107,14 +109,18 @@ describe("explicit requests", () => {
   });
 
   it("accepts numbers as stored in typed columns", () => {
-    const requirements = resolved(resolveRunRequirements({ request_time: 60, request_memory: 8 * GiB, request_network: false }, quota));
+    const requirements = resolved(
+      resolveRunRequirements({ request_time: 60, request_memory: 8 * GiB, request_network: false }, quota),
+    );
     expect(requirements.time).toBe(60);
     expect(requirements.memory).toBe(8 * GiB);
     expect(requirements.network).toBe(false);
   });
 
   it("appends :latest to an image without a tag", () => {
-    expect(resolved(resolveRunRequirements({ request_docker_image: "ubuntu" }, quota)).docker_image).toBe("ubuntu:latest");
+    expect(resolved(resolveRunRequirements({ request_docker_image: "ubuntu" }, quota)).docker_image).toBe(
+      "ubuntu:latest",
+    );
   });
 });
 
@@ -171,7 +177,9 @@ describe("limits", () => {
 
   it("fails a run asking for more than the owner's quota left, naming each problem", () => {
     const small = { time_quota: 100, time_used: 40, disk_quota: 10 * GiB, disk_used: 9 * GiB };
-    expect(failure(resolveRunRequirements({ request_time: "2m", request_disk: "2g", request_memory: "1m" }, small))).toBe(
+    expect(
+      failure(resolveRunRequirements({ request_time: "2m", request_disk: "2g", request_memory: "1m" }, small)),
+    ).toBe(
       "Requested more disk (2.0g) than user disk quota left (1.0g) by 1.0g. " +
         "Requested more time (2m) than user time quota left (1m) by 1m. " +
         "Requested less memory (1.0m) than minimum limit (4.0m) by 3.0m",

@@ -15,7 +15,9 @@ import {
 const GiB = 1024 ** 3;
 let counter = 0;
 
-function run(overrides: Partial<Omit<PolicyRun, "requirements">> & { requirements?: Partial<PlacementRequirements> } = {}) {
+function run(
+  overrides: Partial<Omit<PolicyRun, "requirements">> & { requirements?: Partial<PlacementRequirements> } = {},
+) {
   counter++;
   const { requirements, ...rest } = overrides;
   return {
@@ -222,7 +224,11 @@ describe("runPermissionFromGroups", () => {
 
 describe("what fits where", () => {
   it("subtracts the runs already on a worker and those it just placed", () => {
-    const runs = [run({ requirements: { cpus: 2 } }), run({ requirements: { cpus: 2 } }), run({ requirements: { cpus: 2 } })];
+    const runs = [
+      run({ requirements: { cpus: 2 } }),
+      run({ requirements: { cpus: 2 } }),
+      run({ requirements: { cpus: 2 } }),
+    ];
     const result = schedule({ runs, workers: [worker("w", { cpus: 6, used: { cpus: 2, gpus: 0, memory_bytes: 0 } })] });
     expect(result.assignments).toHaveLength(2);
     expect(result.waiting[0]?.reason).toBe("busy");
@@ -277,7 +283,10 @@ describe("preference among workers that fit", () => {
 
   it("prefers tag-exclusive workers for runs of their queue", () => {
     const r = run({ requirements: { queue: "big" } });
-    const result = schedule({ runs: [r], workers: [worker("shared-tag", { tag: "big" }), worker("excl", { tag: "big", tag_exclusive: true, cpus: 64 })] });
+    const result = schedule({
+      runs: [r],
+      workers: [worker("shared-tag", { tag: "big" }), worker("excl", { tag: "big", tag_exclusive: true, cpus: 64 })],
+    });
     expect(placement(result)).toEqual({ [r.uuid]: "excl" });
   });
 
@@ -306,7 +315,9 @@ describe("preference among workers that fit", () => {
 
   it("packs onto the worker with fewer free CPUs, then fewer runs", () => {
     const r = run();
-    expect(placement(schedule({ runs: [r], workers: [worker("big", { cpus: 32 }), worker("small", { cpus: 2 })] }))).toEqual({
+    expect(
+      placement(schedule({ runs: [r], workers: [worker("big", { cpus: 32 }), worker("small", { cpus: 2 })] })),
+    ).toEqual({
       [r.uuid]: "small",
     });
     const busy = worker("busy", { cpus: 4, running: 3 });
@@ -335,7 +346,11 @@ describe("preference among workers that fit", () => {
 
 describe("staged_status texts", () => {
   it("says what a waiting run needs and how many runs are ahead of it", () => {
-    const runs = [run({ requirements: { gpus: 2 } }), run({ requirements: { gpus: 2 } }), run({ requirements: { gpus: 2 } })];
+    const runs = [
+      run({ requirements: { gpus: 2 } }),
+      run({ requirements: { gpus: 2 } }),
+      run({ requirements: { gpus: 2 } }),
+    ];
     const result = schedule({ runs, workers: [worker("gpu", { gpus: 2 })] });
     expect(result.assignments).toHaveLength(1);
     expect(result.waiting.map((w) => w.staged_status)).toEqual([
@@ -359,7 +374,10 @@ describe("staged_status texts", () => {
   it("counts only the runs ahead for the least contested worker that could take the run", () => {
     const bigRuns = Array.from({ length: 3 }, () => run({ requirements: { cpus: 8 } }));
     const small = run({ requirements: { cpus: 1 } });
-    const workers = [worker("large", { cpus: 8, used: { cpus: 8, gpus: 0, memory_bytes: 0 } }), worker("tiny", { cpus: 1, used: { cpus: 1, gpus: 0, memory_bytes: 0 } })];
+    const workers = [
+      worker("large", { cpus: 8, used: { cpus: 8, gpus: 0, memory_bytes: 0 } }),
+      worker("tiny", { cpus: 1, used: { cpus: 1, gpus: 0, memory_bytes: 0 } }),
+    ];
     const result = schedule({ runs: [...bigRuns, small], workers });
     const smallWait = result.waiting.find((w) => w.uuid === small.uuid);
     expect(smallWait?.runs_ahead).toBe(0);
@@ -417,7 +435,10 @@ describe("staged_status texts", () => {
 
 describe("an admin's pool and quota together", () => {
   it("counts an admin's own pool workers even when the admin's quota is spent", () => {
-    const adminRuns = [run({ owner_id: "root", requirements: { cpus: 4 } }), run({ owner_id: "root", requirements: { cpus: 4 } })];
+    const adminRuns = [
+      run({ owner_id: "root", requirements: { cpus: 4 } }),
+      run({ owner_id: "root", requirements: { cpus: 4 } }),
+    ];
     const result = schedule({ runs: adminRuns, workers: [pool("p1"), pool("p2", { owner_id: "other-admin" })] });
     expect(result.assignments).toHaveLength(1);
     expect(result.waiting[0]?.reason).toBe("busy");

@@ -183,6 +183,8 @@ type OwnerState = {
   personal: Slot[];
   /** An admin's own pool workers are personal to the admin: no quota applies. */
   ownsPoolWorkers: boolean;
+  /** The owner's own workers, as a memo key: owners without workers share texts. */
+  ownKey: string;
   /** The owner's runs so far held back by the parallel-run quota. */
   blocked: number;
 };
@@ -335,6 +337,7 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
         quotaLeft: quota - (user?.parallel_runs_used ?? 0),
         personal: [...personal].sort((a, b) => a.index - b.index),
         ownsPoolWorkers: (byOwner.get(id) ?? []).some((slot) => slot.worker.shared_pool),
+        ownKey: (byOwner.get(id) ?? []).map((slot) => slot.index).join(","),
         blocked: 0,
       };
       owners.set(id, state);
@@ -352,8 +355,7 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
 
   const capableBySignature = new Map<string, { pool: Slot[]; other: Slot[] }>();
   const capableSlots = (run: PolicyRun) => {
-    const need = run.requirements;
-    const signature = `${need.queue ?? ""}\u0000${need.cpus}\u0000${need.gpus}\u0000${need.memory}\u0000${need.disk_requested ? need.disk : 0}`;
+    const signature = signatureOf(run.requirements);
     let lists = capableBySignature.get(signature);
     if (!lists) {
       const capable = slots.filter((slot) => capableWhenIdle(run, slot.worker));
@@ -364,6 +366,26 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
       capableBySignature.set(signature, lists);
     }
     return lists;
+  };
+
+  // Runs that can never be placed often come in batches with the same request: their text is
+  // memoised by request, owner, refusals and the group workers the run may use.
+  const neverTexts = new Map<string, string>();
+  const neverText = (run: PolicyRun, owner: OwnerState): string => {
+    const groupWorkers = owner.personal
+      .filter((slot) => slot.worker.owner_id !== run.owner_id && mayRun(run, slot.worker))
+      .map((slot) => slot.index);
+    const key = `${signatureOf(run.requirements)}\u0001${owner.ownKey}\u0001${(run.excluded_workers ?? []).join(",")}\u0001${groupWorkers.join(",")}`;
+    let text = neverTexts.get(key);
+    if (text === undefined) {
+      const allowed = new Set(groupWorkers);
+      const accessible = slots
+        .filter((slot) => slot.worker.owner_id === run.owner_id || slot.worker.shared_pool || allowed.has(slot.index))
+        .map((slot) => slot.worker);
+      text = neverStatus(run, accessible);
+      neverTexts.set(key, text);
+    }
+    return text;
   };
 
   const best = new Float64Array(KEY_LENGTH);
@@ -468,20 +490,18 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
         staged_status: `Waiting for one of your runs on shared workers to finish (parallel run quota: ${owner.quota}); ${mine === 0 ? "this run is next" : `${plural(mine, "of your runs")} ahead of this one`}.`,
       });
     } else {
-      const accessible = slots
-        .filter((slot) => {
-          const worker = slot.worker;
-          if (worker.owner_id === run.owner_id || worker.shared_pool) return true;
-          return worker.group_id !== null && owner.groups.has(worker.group_id) && mayRun(run, worker);
-        })
-        .map((slot) => slot.worker);
-      waiting.push({ uuid: run.uuid, reason: "no_worker", runs_ahead: 0, staged_status: neverStatus(run, accessible) });
+      waiting.push({ uuid: run.uuid, reason: "no_worker", runs_ahead: 0, staged_status: neverText(run, owner) });
     }
   }
   return { assignments, waiting };
 }
 
 const KEY_LENGTH = 8;
+
+/** Requests with equal signatures fit exactly the same idle workers. */
+function signatureOf(need: PlacementRequirements): string {
+  return `${need.queue ?? ""}\u0000${need.cpus}\u0000${need.gpus}\u0000${need.memory}\u0000${need.disk_requested ? need.disk : 0}`;
+}
 
 /**
  * Fills `key` with the worker's preference for the run (smaller is better) and returns true, or

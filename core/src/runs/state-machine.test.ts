@@ -92,9 +92,29 @@ const RUN_ACCEPTS: { [T in MachineEventType]: readonly BundleState[] } = {
   stage_reported: ["starting", "preparing", "running", "worker_offline"],
   finished: ["starting", "preparing", "running", "worker_offline", "finalizing"],
   finalized: ["finalizing", "ready", "failed", "killed"],
-  kill_requested: ["created", "uploading", "staged", "making", "starting", "preparing", "running", "worker_offline", "killed"],
+  kill_requested: [
+    "created",
+    "uploading",
+    "staged",
+    "making",
+    "starting",
+    "preparing",
+    "running",
+    "worker_offline",
+    "killed",
+  ],
   write_requested: ["starting", "preparing", "running"],
-  worker_lost: ["starting", "preparing", "running", "finalizing", "worker_offline", "staged", "ready", "failed", "killed"],
+  worker_lost: [
+    "starting",
+    "preparing",
+    "running",
+    "finalizing",
+    "worker_offline",
+    "staged",
+    "ready",
+    "failed",
+    "killed",
+  ],
   worker_restaged: ["starting", "preparing", "running", "staged"],
   offline_timeout: ["worker_offline", "staged", "ready", "failed", "killed"],
   expired: ["uploading", "staged", "running"],
@@ -181,10 +201,15 @@ describe("every transition is idempotent", () => {
   for (const [what, b, event] of legal) {
     it(`${what} twice changes nothing the second time`, () => {
       const { result, next } = apply(b, event);
-      expect(result.state !== b.state || Object.keys(result.changes).length > 0 || result.worker_id !== b.worker_id).toBe(
-        true,
-      );
-      expect(transition(next, event)).toEqual({ state: next.state, worker_id: next.worker_id, changes: {}, effects: [] });
+      expect(
+        result.state !== b.state || Object.keys(result.changes).length > 0 || result.worker_id !== b.worker_id,
+      ).toBe(true);
+      expect(transition(next, event)).toEqual({
+        state: next.state,
+        worker_id: next.worker_id,
+        changes: {},
+        effects: [],
+      });
     });
   }
 });
@@ -278,8 +303,9 @@ describe("assignment", () => {
     expectInvalid(() =>
       transition(bundle("starting"), { type: "assignment_rejected", worker_id: "other", reason: "x", at: AT }),
     );
-    expectInvalid(() =>
-      transition(bundle("starting", {}, null), { type: "assignment_rejected", worker_id: W, reason: "x", at: AT }),
+    expectInvalid(
+      () =>
+        transition(bundle("starting", {}, null), { type: "assignment_rejected", worker_id: W, reason: "x", at: AT }),
       /not held by any worker/,
     );
   });
@@ -634,10 +660,12 @@ describe("make and upload bundles", () => {
 
   it("finishes an upload in the state the client asked for, with its size", () => {
     const uploading = bundle("uploading", {}, null, "dataset");
-    expect(transition(uploading, { type: "upload_succeeded", state_on_success: "failed", data_size: 9 })).toMatchObject({
-      state: "failed",
-      changes: { data_size: 9 },
-    });
+    expect(transition(uploading, { type: "upload_succeeded", state_on_success: "failed", data_size: 9 })).toMatchObject(
+      {
+        state: "failed",
+        changes: { data_size: 9 },
+      },
+    );
     expect(transition(uploading, SAMPLE_EVENTS.upload_failed)).toMatchObject({
       state: "failed",
       changes: { failure_message: "upload broke" },
@@ -669,7 +697,10 @@ describe("rules shared with adapters", () => {
 
   it("diffs and applies metadata patches, null deleting a key", () => {
     const metadata = { a: 1, list: ["x"], gone: 2 };
-    expect(diffMetadata(metadata, { a: 1, list: ["x"], gone: null, missing: null, b: 3 })).toEqual({ gone: null, b: 3 });
+    expect(diffMetadata(metadata, { a: 1, list: ["x"], gone: null, missing: null, b: 3 })).toEqual({
+      gone: null,
+      b: 3,
+    });
     expect(applyMetadataChanges(metadata, { gone: null, b: 3 })).toEqual({ a: 1, list: ["x"], b: 3 });
   });
 

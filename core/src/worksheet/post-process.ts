@@ -158,10 +158,11 @@ function expandTemplate(template: string, replaceArgs: readonly unknown[]): stri
   let out = "";
   for (let index = 0; index < template.length; index++) {
     const char = template.charAt(index);
-    if (char !== "\\" || index + 1 >= template.length) {
+    if (char !== "\\") {
       out += char;
       continue;
     }
+    if (index + 1 >= template.length) throw new Error("bad escape (end of pattern)");
     const next = template.charAt(index + 1);
     const digits = /^\d{1,2}/.exec(template.slice(index + 1));
     if (digits) {

@@ -70,19 +70,21 @@ function formatOne(spec: Spec, value: number): string | null {
     case "d":
     case "i":
     case "u": {
-      let digits = BigInt(Math.trunc(magnitude)).toString();
-      if (spec.precision !== null) digits = digits.padStart(spec.precision, "0");
-      return finish(spec, digits === "0" && value > -1 ? signFor(flags) : sign, "", digits, true);
+      const integer = BigInt(Math.trunc(magnitude));
+      const digits = spec.precision === null ? integer.toString() : integer.toString().padStart(spec.precision, "0");
+      // Python's int() drops the sign of values that truncate to zero (-0.5 → "0").
+      return finish(spec, integer === 0n ? signFor(flags) : sign, "", digits, true);
     }
     case "x":
     case "X":
     case "o": {
       const radix = conversion === "o" ? 8 : 16;
-      let digits = BigInt(Math.trunc(magnitude)).toString(radix);
+      const integer = BigInt(Math.trunc(magnitude));
+      let digits = integer.toString(radix);
       if (conversion === "X") digits = digits.toUpperCase();
       if (spec.precision !== null) digits = digits.padStart(spec.precision, "0");
       const prefix = flags.includes("#") ? (conversion === "o" ? "0o" : conversion === "X" ? "0X" : "0x") : "";
-      return finish(spec, digits === "0" ? signFor(flags) : sign, prefix, digits, true);
+      return finish(spec, integer === 0n ? signFor(flags) : sign, prefix, digits, true);
     }
     case "f":
     case "F": {

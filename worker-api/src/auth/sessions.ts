@@ -66,7 +66,11 @@ export async function revokeTokenTree(db: Db, tokenId: string): Promise<void> {
     .where(and(or(eq(authTokens.id, tokenId), eq(authTokens.parentId, tokenId)), isNull(authTokens.revokedAt)));
 }
 
-export async function rotateRefreshToken(db: Db, config: InstanceConfig, refreshToken: string): Promise<TokenPair & { user: UserRow }> {
+export async function rotateRefreshToken(
+  db: Db,
+  config: InstanceConfig,
+  refreshToken: string,
+): Promise<TokenPair & { user: UserRow }> {
   const row = await findLiveToken(db, refreshToken, ["refresh"]);
   const user = await db.query.users.findFirst({ where: eq(users.id, row.userId) });
   if (!user?.isActive) throw new CodalabError("TOKEN_REVOKED", "this account is no longer active");

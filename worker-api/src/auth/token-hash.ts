@@ -4,7 +4,10 @@ export type TokenKind = keyof typeof PREFIX;
 
 export function newToken(kind: TokenKind): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const text = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const text = btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
   return PREFIX[kind] + text;
 }
 

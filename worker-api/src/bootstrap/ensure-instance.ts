@@ -25,7 +25,9 @@ async function bootstrap(db: Db, config: InstanceConfig): Promise<void> {
     .values({ uuid: PUBLIC_GROUP_UUID, name: PUBLIC_GROUP_NAME, ownerId: null, userDefined: false })
     .onConflictDoNothing();
   if (!config.adminPassword) {
-    console.warn("ADMIN_PASSWORD is not set: no admin account is created (set it with `wrangler secret put ADMIN_PASSWORD`)");
+    console.warn(
+      "ADMIN_PASSWORD is not set: no admin account is created (set it with `wrangler secret put ADMIN_PASSWORD`)",
+    );
     return;
   }
   const existing = await db.query.users.findFirst({ columns: { id: true }, where: (u, { eq }) => eq(u.isAdmin, true) });

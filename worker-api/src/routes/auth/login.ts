@@ -6,9 +6,9 @@ import { UNUSABLE_HASH, verifyPassword } from "../../auth/password.ts";
 import { issueCookieSession, issueTokenPair } from "../../auth/sessions.ts";
 import { newToken } from "../../auth/token-hash.ts";
 import { users } from "../../db/schema.ts";
-import { CSRF_COOKIE, SESSION_COOKIE } from "../../middleware/authenticate.ts";
 import type { App } from "../../http/app-type.ts";
 import { errors, jsonBody, jsonResponse } from "../../http/openapi-helpers.ts";
+import { CSRF_COOKIE, SESSION_COOKIE } from "../../middleware/authenticate.ts";
 import { serializeSelfUser } from "../user/serialize-user.ts";
 
 const route = createRoute({
@@ -17,7 +17,7 @@ const route = createRoute({
   tags: ["auth"],
   summary: "Log in with a user name or e-mail and a password",
   description:
-    "Returns an access and a refresh token, or with `session: \"cookie\"` sets an HttpOnly session cookie and a CSRF cookie (web app).",
+    'Returns an access and a refresh token, or with `session: "cookie"` sets an HttpOnly session cookie and a CSRF cookie (web app).',
   request: { body: jsonBody(LoginRequestSchema) },
   responses: {
     200: jsonResponse(z.union([TokenResponseSchema, CookieLoginResponseSchema]), "Logged in"),

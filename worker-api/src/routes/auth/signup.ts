@@ -23,7 +23,8 @@ const route = createRoute({
 export function registerSignup(app: App) {
   app.openapi(route, async (c) => {
     const config = c.get("config");
-    if (!config.signupEnabled) throw new CodalabError("FORBIDDEN", "sign-up is disabled on this instance: ask its administrator for an account");
+    if (!config.signupEnabled)
+      throw new CodalabError("FORBIDDEN", "sign-up is disabled on this instance: ask its administrator for an account");
     const body = c.req.valid("json");
     const db = c.get("db");
     const taken = await db.query.users.findFirst({

@@ -29,7 +29,10 @@ export function registerChangePassword(app: App) {
       throw new CodalabError("INVALID_CREDENTIALS", "the current password is wrong");
     }
     const db = c.get("db");
-    await db.update(users).set({ passwordHash: await hashPassword(new_password) }).where(eq(users.id, user.id));
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(new_password) })
+      .where(eq(users.id, user.id));
     const current = await db.query.authTokens.findFirst({ where: eq(authTokens.id, tokenId) });
     await revokeAllSessions(db, user.id, current);
     return c.body(null, 204);
