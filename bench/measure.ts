@@ -10,7 +10,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)] ?? Number.NaN;
 }
 
-export async function time(name: string, runs: number, body: () => Promise<void> | void, note?: string): Promise<Figure> {
+export async function time(
+  name: string,
+  runs: number,
+  body: () => Promise<void> | void,
+  note?: string,
+): Promise<Figure> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
@@ -35,7 +40,8 @@ export function machine(): string {
 
 export function table(figures: Figure[]): string {
   const rows = figures.map(
-    (f) => `| ${f.name} | ${f.median.toFixed(0)} ${f.unit} | ${f.p90.toFixed(0)} ${f.unit} | ${f.runs} | ${f.note ?? ""} |`,
+    (f) =>
+      `| ${f.name} | ${f.median.toFixed(0)} ${f.unit} | ${f.p90.toFixed(0)} ${f.unit} | ${f.runs} | ${f.note ?? ""} |`,
   );
   return ["| figure | median | p90 | runs | note |", "|---|---|---|---|---|", ...rows].join("\n");
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildWebIfMissing, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { cliStartup } from "./cli-startup.bench.ts";
 import { machine, table } from "./measure.ts";
+import { schedulingBench } from "./scheduling-policy.bench.ts";
 
 const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-state-"));
 const adminPassword = "bench-admin-password";
@@ -15,6 +16,7 @@ buildWebIfMissing();
 const instance = await startInstance({ port: 28787, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
 try {
   const cli = await cliStartup(instance.url, adminPassword);
+  const scheduling = schedulingBench();
   const report = `# Benchmark results
 
 Written by \`npm run bench\`. Machine: ${machine()}.
@@ -23,6 +25,10 @@ All figures are wall-clock times measured end to end against a fresh local insta
 ## CLI
 
 ${table(cli)}
+
+## Scheduling policy (pure CPU, no I/O)
+
+${table(scheduling)}
 `;
   writeFileSync(`${repoRoot}bench/results.md`, report);
   console.log(report);

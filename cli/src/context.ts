@@ -17,6 +17,18 @@ import {
 import { normalizeAddress, resolveInstance } from "./state/instance-address.ts";
 import type { JsonDocument } from "./state/json-document.ts";
 
+/**
+ * The machine `cl` runs on, for commands that read or write local files (upload, download, the
+ * editor of `cl edit`). Absent in the web terminal, which refuses those (CodaLab's headless mode).
+ */
+export type LocalMachine = {
+  /** Local paths on the command line are relative to this directory. */
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Whether a person may be at the keyboard (stdin and stderr are terminals): editors may open. */
+  interactive: boolean;
+};
+
 export type ClContext = {
   out: Output;
   /** Shown by `cl status`. */
@@ -31,6 +43,7 @@ export type ClContext = {
   client(address: string): ApiClient;
   /** The API client for the instance the current session points at. */
   currentClient(): Promise<ApiClient>;
+  local: LocalMachine | undefined;
 };
 
 export type ContextParts = {
@@ -44,6 +57,7 @@ export type ContextParts = {
   /** Undefined when nobody can be asked (no terminal). */
   prompter: Prompter | undefined;
   now?: () => number;
+  local?: LocalMachine;
 };
 
 export function createContext(parts: ContextParts): ClContext {
@@ -73,5 +87,6 @@ export function createContext(parts: ContextParts): ClContext {
     resolveInstance: async (aliasOrAddress) => resolveInstance(aliasOrAddress, (await config.load()).aliases),
     client,
     currentClient: async () => client(normalizeAddress((await session.current()).address)),
+    local: parts.local,
   };
 }

@@ -23,5 +23,6 @@ export function createNodeContext(out: Output): ClContext {
     // Through a wrapper: reading globalThis.fetch loads undici, which only commands that talk to a server need.
     fetch: (url, init) => fetch(url, init),
     prompter: interactive ? createTtyPrompter(process.stdin, process.stderr) : undefined,
+    local: { cwd: process.cwd(), env, interactive },
   });
 }

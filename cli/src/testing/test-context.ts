@@ -1,7 +1,7 @@
 /** A command context over memory documents, for tests of commands and the dispatcher. */
 import type { FetchLike } from "../api/api-client.ts";
 import type { Prompter } from "../api/credentials.ts";
-import { type ClContext, createContext } from "../context.ts";
+import { type ClContext, createContext, type LocalMachine } from "../context.ts";
 import { createMemoryOutput, type MemoryOutput } from "../output/output.ts";
 import { runCli } from "../run-cli.ts";
 import { createMemoryDocument } from "../state/json-document.ts";
@@ -14,6 +14,10 @@ export type TestSetup = {
   state?: unknown;
   sessionKey?: string;
   now?: () => number;
+  /** The local machine commands see (upload, download); none unless given, like the web terminal. */
+  local?: LocalMachine;
+  /** Records progress-bar redraws, as if stderr were a terminal. */
+  statusLines?: string[];
 };
 
 export type TestClient = {
@@ -30,7 +34,7 @@ const unreachable: FetchLike = async () => {
 };
 
 export function createTestClient(setup: TestSetup = {}): TestClient {
-  const out = createMemoryOutput();
+  const out = createMemoryOutput({ statusLines: setup.statusLines });
   const configFile = createMemoryDocument("/home/test/.codalab/config.json", setup.config);
   const stateFile = createMemoryDocument("/home/test/.codalab/state.json", setup.state);
   const ctx = createContext({
@@ -43,6 +47,7 @@ export function createTestClient(setup: TestSetup = {}): TestClient {
     fetch: setup.fetch ?? unreachable,
     prompter: setup.prompter,
     now: setup.now,
+    local: setup.local,
   });
   return {
     ctx,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TargetInfoSchema } from "../runs/protocol.ts";
 import {
   type BundleIndex,
   type BundleIndexEntry,
@@ -11,7 +12,6 @@ import {
   isDirectoryPath,
   listChildren,
   parseBundleIndex,
-  TargetInfoSchema,
   verifyEntryAgainstHeader,
 } from "./bundle-index.ts";
 import { readAllBytes } from "./entry-body.ts";
@@ -110,7 +110,7 @@ describe("bundle tree lookups", () => {
     expect(isDirectoryPath(tree, "missing")).toBe(false);
   });
 
-  it("builds the tree of a 20 000-file bundle quickly", () => {
+  it("builds the tree of a 20 000-file bundle and lists a directory of 2 000 children", () => {
     const entries: BundleIndexEntry[] = [];
     for (let i = 0; i < 20_000; i++) {
       entries.push({
@@ -124,10 +124,8 @@ describe("bundle tree lookups", () => {
       });
     }
     const index = parseBundleIndex({ version: 1, tar_size: 20_000 * 1024 + 1024, entries });
-    const started = performance.now();
     const tree = buildBundleTree(index);
     expect(listChildren(tree, "d3")).toHaveLength(2000);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("describes targets as CodaLab's target info, to the requested depth", async () => {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { CodalabError } from "../errors.ts";
+import type { TargetInfo } from "../runs/protocol.ts";
 import { normalizeMemberPath, parentPath, utf8Length } from "./member-path.ts";
 import { BLOCK_SIZE, decodeHeaderSequence, type TarEntryType } from "./tar-header.ts";
 
@@ -174,30 +175,10 @@ function impliedDirectory(path: string): BundleIndexEntry {
   return { path, type: "directory", header_offset: 0, offset: BLOCK_SIZE, size: 0, mode: 0o755, mtime: 0 };
 }
 
-/** CodaLab's target info (`contents/info`). */
-export type TargetInfo = {
-  name: string;
-  type: IndexEntryType;
-  size: number;
-  perm: number;
-  link?: string;
-  contents?: TargetInfo[];
-};
-
-export const TargetInfoSchema = z.object({
-  name: z.string(),
-  type: z.enum(INDEX_ENTRY_TYPES),
-  size: z.number(),
-  perm: z.number(),
-  link: z.string().optional(),
-  get contents() {
-    return z.array(TargetInfoSchema).optional();
-  },
-});
-
 /**
- * Target info for a normalized path, with directory contents `depth` levels deep (0: none), as
- * CodaLab's `get_target_info`. The root is named `rootName` (CodaLab uses the bundle uuid).
+ * Target info (`contents/info`; the type and its schema live with the runner protocol, which
+ * carries the same shape) for a normalized path, with directory contents `depth` levels deep
+ * (0: none), as CodaLab's `get_target_info`. The root is named `rootName` (CodaLab uses the bundle uuid).
  * Returns undefined when nothing is at that path.
  */
 export function getTargetInfo(tree: BundleTree, path: string, depth: number, rootName = ""): TargetInfo | undefined {

@@ -201,6 +201,8 @@ describe("readTar", () => {
     );
     const entries = await readAll(chunked(tar));
     expect(entries.map((entry) => [entry.path, entry.data])).toEqual([["f", "1"]]);
+    const onlyGlobal = concat(withData(rawHeader("pax_global_header", "g", global.byteLength), global), END);
+    expect(await readAll(chunked(onlyGlobal))).toEqual([]);
   });
 
   it("refuses members with unsafe paths, naming them", async () => {

@@ -47,8 +47,8 @@ function truncated(position: number): CodalabError {
 }
 
 /**
- * Yields the members of an uncompressed tar stream (pipe a .tar.gz through
- * `DecompressionStream("gzip")` first). Member paths are normalized; an unsafe path (absolute,
+ * Yields the members of an uncompressed tar stream (pass a .tar.gz through `gunzipStream`
+ * first). Member paths are normalized; an unsafe path (absolute,
  * `..`) throws INVALID_ARCHIVE naming the member. Consume or ignore each body before asking for
  * the next member; reading it later fails.
  */
@@ -90,7 +90,8 @@ export async function* readTar(source: ReadableStream<Uint8Array>): AsyncGenerat
         if (data.byteLength < block.size) throw truncated(input.position);
         applyExtension(extensions, block.typeflag, data, position);
         if ((await input.skip(paddingFor(block.size))) < paddingFor(block.size)) throw truncated(input.position);
-        pendingExtension = true;
+        // A global header describes the archive, not the next member, so it may precede the end.
+        if (block.typeflag !== "g") pendingExtension = true;
       }
       const header = finishHeader(block, extensions);
       const path = normalizeMemberPath(header.name);

@@ -1,8 +1,9 @@
 /**
  * Streaming tar writer that builds the bundle index as it goes. Members are written in call order
  * with fixed ownership fields, so the same members with the same mtimes always give the same
- * bytes. Each `add*` resolves once its bytes are queued and the consumer has caught up to within
- * `highWaterMark` bytes, which is what keeps memory flat on large uploads.
+ * bytes. Output is batched (small pieces copied into 64 KiB chunks, large body chunks passed through
+ * untouched) and `add*` waits whenever more than `highWaterMark` bytes are queued and unread, which
+ * is what keeps memory flat on large uploads.
  */
 import { CodalabError } from "../errors.ts";
 import { BUNDLE_INDEX_VERSION, type BundleIndex, type BundleIndexEntry } from "./bundle-index.ts";

@@ -309,7 +309,7 @@ function memberData(record: CentralRecord, data: Uint8Array, member: string): Re
     {
       async pull(controller) {
         reader ??= open();
-        let result: ReadableStreamReadResult<Uint8Array>;
+        let result: Awaited<ReturnType<typeof reader.read>>;
         try {
           result = await reader.read();
         } catch (error) {

@@ -9,9 +9,12 @@ describe("sizes", () => {
     expect(formatSize(0)).toBe("0");
     expect(formatSize(1000)).toBe("1000");
     expect(formatSize(4125)).toBe("4.0k");
-    expect(formatSize(3 * 1024 ** 3)).toBe("3.0g");
+    expect(formatSize(1024)).toBe("1k");
+    expect(formatSize(3 * 1024 ** 3)).toBe("3g");
+    expect(formatSize(1.5 * 1024 ** 3)).toBe("1.5g");
     expect(formatSize(500 * 1024 ** 2)).toBe("500m");
-    expect(formatSize(-2048)).toBe("-2.0k");
+    expect(formatSize(150.5 * 1024)).toBe("150k");
+    expect(formatSize(-2048)).toBe("-2k");
   });
   it("parses units case-insensitively with optional B/iB suffixes", () => {
     expect(parseSize("3")).toBe(3);

@@ -3,19 +3,20 @@ import { CodalabError } from "../errors.ts";
 
 const UNITS = ["", "k", "m", "g", "t", "p"] as const;
 
-/** 4125 → "4.0k"; 0 → "0"; below 1024 plain bytes. One decimal below 100 units, like CodaLab. */
+/**
+ * CodaLab's size_str: 4125 → "4.0k", 1024 → "1k", 500 → "500". One decimal only for a
+ * fractional value below 100 units.
+ */
 export function formatSize(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes);
   const sign = bytes < 0 ? "-" : "";
   let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  for (const unit of UNITS) {
+    if (value < 100 && value !== Math.trunc(value)) return `${sign}${value.toFixed(1)}${unit}`;
+    if (value < 1024 || unit === UNITS[UNITS.length - 1]) return `${sign}${Math.trunc(value)}${unit}`;
     value /= 1024;
-    unit++;
   }
-  if (unit === 0) return `${sign}${Math.round(value)}`;
-  const text = value < 100 ? value.toFixed(1) : String(Math.round(value));
-  return `${sign}${text}${UNITS[unit]}`;
+  return `${sign}${Math.trunc(value)}`;
 }
 
 /** "3", "3k", "2.5g", "10 MiB", "1GB" → bytes. Throws VALIDATION_FAILED otherwise. */

@@ -8,6 +8,12 @@
  * command for the same run as a no-op, because the server re-sends unacknowledged commands after a
  * reconnect (at-least-once). Reads are live requests: not queued, answered by correlation `id`.
  *
+ * Runner obligations: send `hello` first (listing the runs it holds), then `heartbeat` every
+ * `heartbeat_interval_ms` from `welcome`; after each `welcome`, report every held run again
+ * (`run_update`, or `run_finished` once done); upload a run's results before `run_finished`; on
+ * `kill` of a run it holds in any stage (even `finalizing`), stop it and forget it unless told to
+ * keep it; ignore a `kill` of a run it does not know; follow `reconcile`.
+ *
  * Size limits: a frame is at most MAX_MESSAGE_BYTES (1 MiB, the oldest WebSocket receive limit of
  * Workers; newer runtimes accept 32 MiB); a read chunk carries at most MAX_READ_CHUNK_BYTES raw
  * bytes (base64 makes that ~342 KiB); a `write` string at most MAX_WRITE_BYTES; free-text fields
@@ -319,6 +325,7 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   ProtocolErrorSchema,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+export type ServerMessageInput = z.input<typeof ServerMessageSchema>;
 
 /** The server messages that are queued until acknowledged. */
 export const COMMAND_TYPES = ["assign", "kill", "write", "mark_finalized", "reconcile"] as const;
@@ -351,7 +358,7 @@ function decodeFrame(data: string | ArrayBuffer | ArrayBufferView): ParseResult<
   } else {
     if (data.byteLength > MAX_MESSAGE_BYTES) return failure(`message larger than ${MAX_MESSAGE_BYTES} bytes`);
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+      text = new TextDecoder("utf-8", { fatal: true }).decode(data as Uint8Array);
     } catch {
       return failure("binary frame is not UTF-8 JSON");
     }
@@ -396,7 +403,7 @@ export function parseServerMessage(data: string | ArrayBuffer | ArrayBufferView)
  * Validates and serialises a message for either direction. A message that does not match its
  * schema or exceeds the frame limit is a bug of the sender: VALIDATION_FAILED / PAYLOAD_TOO_LARGE.
  */
-export function encodeMessage(message: RunnerMessageInput | ServerMessage): string {
+export function encodeMessage(message: RunnerMessageInput | ServerMessageInput): string {
   const schema: z.ZodType<unknown> = RUNNER_TYPES.has(message.type) ? RunnerMessageSchema : ServerMessageSchema;
   const result = schema.safeParse(message);
   if (!result.success)

@@ -156,13 +156,13 @@ describe("limits", () => {
 
   it("fails a run asking for more memory than the server allows, in CodaLab's words", () => {
     expect(failure(resolveRunRequirements({ request_memory: "8g" }, quota, limits))).toBe(
-      "Requested more memory (8.0g) than maximum limit (4.0g) by 4.0g",
+      "Requested more memory (8g) than maximum limit (4g) by 4g",
     );
   });
 
   it("fails a run asking for less than 4 MiB of memory", () => {
     expect(failure(resolveRunRequirements({ request_memory: "1m" }, quota))).toBe(
-      "Requested less memory (1.0m) than minimum limit (4.0m) by 3.0m",
+      "Requested less memory (1m) than minimum limit (4m) by 3m",
     );
   });
 
@@ -171,7 +171,7 @@ describe("limits", () => {
       "Maximum job time (2h) exceeded (1h)",
     );
     expect(failure(resolveRunRequirements({ request_disk: "20g" }, quota, limits))).toBe(
-      "Maximum job disk size (20.0g) exceeded (10.0g)",
+      "Maximum job disk size (20g) exceeded (10g)",
     );
   });
 
@@ -180,9 +180,9 @@ describe("limits", () => {
     expect(
       failure(resolveRunRequirements({ request_time: "2m", request_disk: "2g", request_memory: "1m" }, small)),
     ).toBe(
-      "Requested more disk (2.0g) than user disk quota left (1.0g) by 1.0g. " +
+      "Requested more disk (2g) than user disk quota left (1g) by 1g. " +
         "Requested more time (2m) than user time quota left (1m) by 1m. " +
-        "Requested less memory (1.0m) than minimum limit (4.0m) by 3.0m",
+        "Requested less memory (1m) than minimum limit (4m) by 3m",
     );
   });
 

@@ -3,6 +3,7 @@ import {
   DEFAULT_SCHEDULER_CONFIG,
   initialSchedulerState,
   reduceScheduler,
+  reduceSchedulerBatch,
   type SchedulerConfig,
   type SchedulerEffect,
   type SchedulerEvent,
@@ -260,7 +261,7 @@ describe("capacity", () => {
     expect(ofType(second, "set_staged_status")[0]?.statuses).toEqual([
       {
         uuid: uuid(2),
-        staged_status: "Waiting for a worker with 1 CPU and 1.0g memory free; you are next in the queue.",
+        staged_status: "Waiting for a worker with 1 CPU and 1g memory free; you are next in the queue.",
       },
     ]);
     expect(assigned(s.dispatch({ type: "run_finished", now: T0, worker_id: "w1", uuid: uuid(1) }))).toEqual([
@@ -444,7 +445,7 @@ describe("staged_status refreshes", () => {
         statuses: [
           {
             uuid: uuid(3),
-            staged_status: "Waiting for a worker with 1 CPU and 1.0g memory free; you are next in the queue.",
+            staged_status: "Waiting for a worker with 1 CPU and 1g memory free; you are next in the queue.",
           },
         ],
       },
@@ -512,5 +513,29 @@ describe("schedulerWorkerFrom", () => {
       preemptible: true,
       cached_dependencies: ["0xa"],
     });
+  });
+});
+
+describe("batches", () => {
+  it("handles several events with one placement pass", () => {
+    let state = reduceScheduler(initialSchedulerState(), {
+      type: "worker_connected",
+      now: T0,
+      worker: workerSpec("w1", { cpus: 2 }),
+      held: [],
+      owner: alice,
+    }).state;
+    const result = reduceSchedulerBatch(state, [
+      { type: "dependencies_ready", now: T0, uuid: uuid(1), kind: "run", run: runSpec(1), owner: alice },
+      { type: "dependencies_ready", now: T0 + 5, uuid: uuid(2), kind: "run", run: runSpec(2) },
+      { type: "dependencies_ready", now: T0 + 9, uuid: uuid(3), kind: "run", run: runSpec(3) },
+    ]);
+    state = result.state;
+    expect(assigned(result.effects)).toEqual([
+      [uuid(1), "w1"],
+      [uuid(2), "w1"],
+    ]);
+    expect(state.placed[uuid(2)]?.lease_until).toBe(T0 + 9 + DEFAULT_SCHEDULER_CONFIG.assignment_lease_ms);
+    expect(ofType(result.effects, "set_staged_status")).toHaveLength(1);
   });
 });

@@ -491,9 +491,25 @@ export function reduceScheduler(
   event: SchedulerEvent,
   config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG,
 ): SchedulerResult {
+  return reduceSchedulerBatch(state, [event], config);
+}
+
+/**
+ * Several events, one placement pass: placement costs O(staged runs × workers), so an adapter
+ * that finds several events waiting (a burst of finishes) should hand them over together.
+ */
+export function reduceSchedulerBatch(
+  state: SchedulerState,
+  events: readonly SchedulerEvent[],
+  config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG,
+): SchedulerResult {
   const step = new Step(state, config);
-  handle(step, event);
-  if (step.dirty) place(step, event.now);
+  let now = 0;
+  for (const event of events) {
+    handle(step, event);
+    now = Math.max(now, event.now);
+  }
+  if (step.dirty) place(step, now);
   const next = nextDeadline(step.state, config);
   // Arm the alarm only when it must fire earlier; a later deadline is found when an early alarm fires.
   if (next !== null && (step.state.alarm_at === null || next < step.state.alarm_at)) {

@@ -171,6 +171,16 @@ describe("who may use which worker", () => {
     expect(scheduleRuns({ runs: [outsider], workers: [groupWorker], users: users() }).assignments).toEqual([]);
   });
 
+  it("keeps the parallel-run quota on a pool worker that also names a group", () => {
+    const r = run();
+    const result = scheduleRuns({
+      runs: [r],
+      workers: [pool("p1", { group_id: "g-lab" })],
+      users: users({ alice: { groups: ["g-lab"], parallel_run_quota: 0 } }),
+    });
+    expect(result.waiting[0]?.reason).toBe("parallel_quota");
+  });
+
   it("accepts a custom permission predicate", () => {
     const groupWorker = worker("lab", { owner_id: "bob", group_id: "g-lab" });
     const r = run();
@@ -354,8 +364,8 @@ describe("staged_status texts", () => {
     const result = schedule({ runs, workers: [worker("gpu", { gpus: 2 })] });
     expect(result.assignments).toHaveLength(1);
     expect(result.waiting.map((w) => w.staged_status)).toEqual([
-      "Waiting for a worker with 2 GPUs, 1 CPU and 2.0g memory free; you are next in the queue.",
-      "Waiting for a worker with 2 GPUs, 1 CPU and 2.0g memory free; 1 run ahead of you in the queue.",
+      "Waiting for a worker with 2 GPUs, 1 CPU and 2g memory free; you are next in the queue.",
+      "Waiting for a worker with 2 GPUs, 1 CPU and 2g memory free; 1 run ahead of you in the queue.",
     ]);
   });
 
@@ -367,7 +377,7 @@ describe("staged_status texts", () => {
     ];
     const result = schedule({ runs, workers: [worker("b", { tag: "big" })] });
     expect(result.waiting[1]?.staged_status).toBe(
-      "Waiting for a worker with 4 CPUs, 2.0g memory and 10.0g disk free in queue big; 1 run ahead of you in the queue.",
+      "Waiting for a worker with 4 CPUs, 2g memory and 10g disk free in queue big; 1 run ahead of you in the queue.",
     );
   });
 
@@ -393,7 +403,7 @@ describe("staged_status texts", () => {
         reason: "no_worker",
         runs_ahead: 0,
         staged_status:
-          "No worker can ever satisfy this request — available: [4 CPUs (8 requested), 0 GPUs (1 requested), 16.0g memory (32.0g requested)]. It stays staged until such a worker connects.",
+          "No worker can ever satisfy this request — available: [4 CPUs (8 requested), 0 GPUs (1 requested), 16g memory (32g requested)]. It stays staged until such a worker connects.",
       },
     ]);
   });

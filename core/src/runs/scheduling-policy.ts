@@ -315,10 +315,15 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
   let openPool = poolSlots.filter((slot) => slot.open);
   const byOwner = new Map<string, Slot[]>();
   const byGroup = new Map<string, Slot[]>();
+  const push = (map: Map<string, Slot[]>, key: string, slot: Slot) => {
+    const list = map.get(key);
+    if (list) list.push(slot);
+    else map.set(key, [slot]);
+  };
   for (const slot of slots) {
-    const { owner_id, group_id } = slot.worker;
-    byOwner.set(owner_id, [...(byOwner.get(owner_id) ?? []), slot]);
-    if (group_id !== null) byGroup.set(group_id, [...(byGroup.get(group_id) ?? []), slot]);
+    push(byOwner, slot.worker.owner_id, slot);
+    // A pool worker stays a pool worker (quota applies) whatever group it also names.
+    if (slot.worker.group_id !== null && !slot.worker.shared_pool) push(byGroup, slot.worker.group_id, slot);
   }
 
   const owners = new Map<string, OwnerState>();
@@ -399,10 +404,14 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
     const owner = ownerState(run.owner_id);
     const runHash = hash32(run.uuid);
     let chosen: Slot | null = null;
-    for (const dependency of run.dependency_keys) {
-      for (const index of cachedBy.get(dependency) ?? []) cachedCount[index] = (cachedCount[index] ?? 0) + 1;
+    const poolOpen = owner.quotaLeft > 0 && openPool.length > 0;
+    const anyOpen = poolOpen || owner.personal.some((slot) => slot.open);
+    if (anyOpen) {
+      for (const dependency of run.dependency_keys) {
+        for (const index of cachedBy.get(dependency) ?? []) cachedCount[index] = (cachedCount[index] ?? 0) + 1;
+      }
+      for (const index of sharedFs) cachedCount[index] = run.dependency_keys.length;
     }
-    for (const index of sharedFs) cachedCount[index] = run.dependency_keys.length;
 
     for (const slot of owner.personal) {
       if (slot.open && personalAccess(run, slot) && preferenceKey(run, runHash, slot, false, cachedCount, key)) {
@@ -412,7 +421,7 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
         }
       }
     }
-    if (owner.quotaLeft > 0) {
+    if (poolOpen) {
       for (const slot of openPool) {
         if (poolAccess(run, slot) && preferenceKey(run, runHash, slot, true, cachedCount, key)) {
           if (chosen === null || lexicallyLess(key, best)) {
@@ -423,8 +432,10 @@ export function scheduleRuns(input: PolicyInput): PolicyResult {
       }
     }
 
-    for (const dependency of run.dependency_keys) {
-      for (const index of cachedBy.get(dependency) ?? []) cachedCount[index] = 0;
+    if (anyOpen) {
+      for (const dependency of run.dependency_keys) {
+        for (const index of cachedBy.get(dependency) ?? []) cachedCount[index] = 0;
+      }
     }
 
     if (chosen !== null) {

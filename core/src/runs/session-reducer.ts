@@ -16,7 +16,6 @@ import {
   type DependencyKeyWire,
   type HeldRun,
   type Hello,
-  MAX_HELD_RUNS,
   PROTOCOL_VERSION,
   type ReadSpec,
   type RunnerMessage,
@@ -335,7 +334,7 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
     state.disconnected_at = null;
     state.info = infoFromHello(message);
     const held: Record<string, RunnerStage> = {};
-    for (const run of message.runs.slice(0, MAX_HELD_RUNS)) held[run.uuid] = run.stage;
+    for (const run of message.runs) held[run.uuid] = run.stage;
     state.held_runs = held;
     state.announced = true;
     step.send({

@@ -383,8 +383,8 @@ describe("finishing and finalizing", () => {
   });
 
   it("keeps the worker's own failure message", () => {
-    expect(transition(bundle("running"), finished(1, "Memory limit 2.0g exceeded.", true)).changes).toMatchObject({
-      failure_message: "Memory limit 2.0g exceeded.",
+    expect(transition(bundle("running"), finished(1, "Memory limit 2g exceeded.", true)).changes).toMatchObject({
+      failure_message: "Memory limit 2g exceeded.",
     });
   });
 

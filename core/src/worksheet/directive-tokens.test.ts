@@ -16,8 +16,18 @@ const parse = (text: string) => parseDirective(tokenizeDirective(text));
 describe("tokenizing directives", () => {
   it("splits on whitespace and keeps quoted spaces, like shlex", () => {
     expect(tokenizeDirective("display table  default")).toEqual(["display", "table", "default"]);
-    expect(tokenizeDirective(`add "dataset size" data_size size`)).toEqual(["add", "dataset size", "data_size", "size"]);
-    expect(tokenizeDirective(`add created created "date | [0:4]"`)).toEqual(["add", "created", "created", "date | [0:4]"]);
+    expect(tokenizeDirective(`add "dataset size" data_size size`)).toEqual([
+      "add",
+      "dataset size",
+      "data_size",
+      "size",
+    ]);
+    expect(tokenizeDirective(`add created created "date | [0:4]"`)).toEqual([
+      "add",
+      "created",
+      "created",
+      "date | [0:4]",
+    ]);
     expect(tokenizeDirective(`add error "/stats.json:error rate" %.3f`)).toEqual([
       "add",
       "error",
@@ -51,7 +61,7 @@ describe("tokenizing directives", () => {
   });
 
   it("round-trips any tokens through quoting", () => {
-    const tokens = ["add", "it's", "a \"b\"", "", "%d %%", "x\\y", "ünï cødé"];
+    const tokens = ["add", "it's", 'a "b"', "", "%d %%", "x\\y", "ünï cødé"];
     expect(tokenizeDirective(tokensToString(tokens))).toEqual(tokens);
   });
 });
@@ -78,7 +88,10 @@ describe("parsing directives", () => {
   });
 
   it("reads search and wsearch keywords", () => {
-    expect(parse("search type=run .mine .limit=5")).toEqual({ kind: "search", keywords: ["type=run", ".mine", ".limit=5"] });
+    expect(parse("search type=run .mine .limit=5")).toEqual({
+      kind: "search",
+      keywords: ["type=run", ".mine", ".limit=5"],
+    });
     expect(parse("wsearch tag=paper")).toEqual({ kind: "wsearch", keywords: ["tag=paper"] });
     expect(parse("search")).toEqual({ kind: "search", keywords: [] });
   });
@@ -105,7 +118,11 @@ describe("parsing display directives", () => {
       target: "stdout",
       max_lines: DEFAULT_CONTENTS_MAX_LINES,
     });
-    expect(parseDisplay(["contents", "/stdout", "maxlines=100"])).toEqual({ mode: "contents", target: "stdout", max_lines: 100 });
+    expect(parseDisplay(["contents", "/stdout", "maxlines=100"])).toEqual({
+      mode: "contents",
+      target: "stdout",
+      max_lines: 100,
+    });
   });
 
   it("reads images with width and height, and `/` as the bundle itself", () => {
@@ -124,7 +141,9 @@ describe("parsing display directives", () => {
   });
 
   it("reads graphs with the documented x=/y= columns and axis labels", () => {
-    expect(parseDisplay(["graph", "/progress.tsv", "display_name=command", "xlabel=iteration", "ylabel=accuracy"])).toEqual({
+    expect(
+      parseDisplay(["graph", "/progress.tsv", "display_name=command", "xlabel=iteration", "ylabel=accuracy"]),
+    ).toEqual({
       mode: "graph",
       target: "progress.tsv",
       display_name: "command",
@@ -134,11 +153,20 @@ describe("parsing display directives", () => {
       ylabel: "accuracy",
       max_lines: DEFAULT_GRAPH_MAX_LINES,
     });
-    expect(parseDisplay(["graph", "/log.tsv", "x=2", "y=3", "maxlines=50"])).toMatchObject({ x: 2, y: 3, max_lines: 50 });
+    expect(parseDisplay(["graph", "/log.tsv", "x=2", "y=3", "maxlines=50"])).toMatchObject({
+      x: 2,
+      y: 3,
+      max_lines: 50,
+    });
   });
 
   it("treats numeric graph labels as column indices when x=/y= are absent, as CodaLab's frontend did", () => {
-    expect(parseDisplay(["graph", "/log.tsv", "xlabel=2", "ylabel=4"])).toMatchObject({ x: 2, y: 4, xlabel: "2", ylabel: "4" });
+    expect(parseDisplay(["graph", "/log.tsv", "xlabel=2", "ylabel=4"])).toMatchObject({
+      x: 2,
+      y: 4,
+      xlabel: "2",
+      ylabel: "4",
+    });
     expect(parseDisplay(["graph", "/log.tsv", "x=1", "xlabel=3"])).toMatchObject({ x: 1 });
   });
 
@@ -152,7 +180,9 @@ describe("parsing display directives", () => {
   });
 
   it("refuses file modes without a file genpath", () => {
-    expect(() => parseDisplay(["contents"])).toThrow("Expected '% display contents (genpath)', but got '% display contents'");
+    expect(() => parseDisplay(["contents"])).toThrow(
+      "Expected '% display contents (genpath)', but got '% display contents'",
+    );
     expect(() => parseDisplay(["image", "stdout"])).toThrow("Not file genpath: stdout");
   });
 
@@ -163,7 +193,9 @@ describe("parsing display directives", () => {
 
   it("refuses malformed properties and non-integer sizes", () => {
     expect(() => parseDisplay(["contents", "/stdout", "100"])).toThrow("Expected <key>=<value>, but got 100");
-    expect(() => parseDisplay(["contents", "/stdout", "maxlines=ten"])).toThrow(/maxlines must be a non-negative integer/);
+    expect(() => parseDisplay(["contents", "/stdout", "maxlines=ten"])).toThrow(
+      /maxlines must be a non-negative integer/,
+    );
     expect(() => parseDisplay(["image", "/a.png", "width=300,height=50"])).toThrow(/width must be/);
     expect(() => parseDisplay(["graph", "/a.tsv", "x=-1"])).toThrow(/x must be/);
   });

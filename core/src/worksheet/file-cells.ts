@@ -6,7 +6,7 @@
  */
 import { CodalabError } from "../errors.ts";
 import type { FileCellRequest, RecordBlock, ResolvedCell, TableBlock, TableCell } from "./blocks.ts";
-import type { ReadFileResult, WorksheetDataAccess } from "./data-access.ts";
+import type { ReadFileResult, TargetStatus, WorksheetDataAccess } from "./data-access.ts";
 import { MAX_GENPATH_LINE_BYTES, MAX_GENPATH_LINES, parseFileValue, selectKeyPath } from "./file-value.ts";
 import { isFileGenpath, parseFileGenpath } from "./genpath.ts";
 import type { JsonValue } from "./json-value.ts";
@@ -70,9 +70,20 @@ async function readValue(access: FileReader, bundleUuid: string, subpath: string
 }
 
 /**
- * `readFile`, with the CodalabErrors a server may throw instead of answering mapped onto results.
- * Other errors (storage down) propagate: they are not a property of the worksheet.
+ * The CodalabErrors a server may throw instead of answering, as the answer they stand for. Other
+ * errors (storage down) propagate: they are not a property of the worksheet.
  */
+function refusal(error: unknown): "forbidden" | "not_found" {
+  if (error instanceof CodalabError && (error.code === "FORBIDDEN" || error.code === "UNAUTHENTICATED")) {
+    return "forbidden";
+  }
+  if (error instanceof CodalabError && (error.code === "NOT_FOUND" || error.code === "INVALID_PATH")) {
+    return "not_found";
+  }
+  throw error;
+}
+
+/** `readFile` with permission and not-found errors turned into results. */
 export async function readFileSafely(
   access: FileReader,
   bundleUuid: string,
@@ -82,13 +93,20 @@ export async function readFileSafely(
   try {
     return await access.readFile(bundleUuid, subpath, limits);
   } catch (error) {
-    if (error instanceof CodalabError && (error.code === "FORBIDDEN" || error.code === "UNAUTHENTICATED")) {
-      return { type: "forbidden" };
-    }
-    if (error instanceof CodalabError && (error.code === "NOT_FOUND" || error.code === "INVALID_PATH")) {
-      return { type: "not_found" };
-    }
-    throw error;
+    return { type: refusal(error) };
+  }
+}
+
+/** `statTarget` with permission and not-found errors turned into results. */
+export async function statTargetSafely(
+  access: Pick<WorksheetDataAccess, "statTarget">,
+  bundleUuid: string,
+  subpath: string,
+): Promise<TargetStatus> {
+  try {
+    return await access.statTarget(bundleUuid, subpath);
+  } catch (error) {
+    return refusal(error);
   }
 }
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { invalidBundle, privateBundle } from "./bundle-mask.ts";
 import type { BundleDependency } from "./data-access.ts";
-import { interpretGenpath, isFileGenpath, parseFileGenpath, renderDependencies, renderGroupPermissions } from "./genpath.ts";
+import {
+  interpretGenpath,
+  isFileGenpath,
+  parseFileGenpath,
+  renderDependencies,
+  renderGroupPermissions,
+} from "./genpath.ts";
 import { makeBundleInfo } from "./memory-data-access.ts";
 
 const PARENT = "0xaaaa1111aaaa1111aaaa1111aaaa1111";
@@ -48,6 +54,7 @@ describe("genpaths for bundle fields and metadata", () => {
     expect(interpretGenpath(run, "id")).toBe(17);
     expect(interpretGenpath(run, "name")).toBe("train");
     expect(interpretGenpath(run, "time")).toBe(61);
+    expect(interpretGenpath(run, "memory")).toBe(2048);
     expect(interpretGenpath(run, "request_gpus")).toBe(1);
     expect(interpretGenpath(run, "tags")).toEqual(["a", "b"]);
   });
@@ -107,7 +114,9 @@ describe("the args genpath", () => {
 describe("the summary genpath", () => {
   it("marks ready uploads, and is empty while uploading", () => {
     expect(interpretGenpath(makeBundleInfo({ uuid: "0x1" }), "summary")).toBe("[uploaded]");
-    expect(interpretGenpath(makeBundleInfo({ uuid: "0x1", bundle_type: "program", state: "uploading" }), "summary")).toBe("");
+    expect(
+      interpretGenpath(makeBundleInfo({ uuid: "0x1", bundle_type: "program", state: "uploading" }), "summary"),
+    ).toBe("");
   });
 
   it("writes make bundles as = key{name:uuid4}", () => {

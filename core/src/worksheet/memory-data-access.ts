@@ -80,9 +80,7 @@ export function createMemoryDataAccess(data: MemoryWorksheetData): MemoryDataAcc
 }
 
 /** A ready, readable dataset bundle with `fields` (and `name`) filled in: a builder for tests. */
-export function makeBundleInfo(
-  fields: Partial<BundleInfo> & { uuid: string; name?: string },
-): BundleInfo {
+export function makeBundleInfo(fields: Partial<BundleInfo> & { uuid: string; name?: string }): BundleInfo {
   const { name, ...rest } = fields;
   return {
     bundle_type: "dataset",

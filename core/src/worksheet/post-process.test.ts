@@ -76,8 +76,9 @@ describe("post-processor failures", () => {
     expect(applyPostProcessor("key a | add onlykey", "v")).toEqual({ a: "v" });
   });
 
-  it("keeps going after a failed function", () => {
-    expect(applyPostProcessor("duration | [0:2]", "soon")).toBe("so");
+  it("stops the pipeline at a failed function, keeping the value it had", () => {
+    expect(applyPostProcessor("duration | [0:2]", "soon")).toBe("soon");
+    expect(applyPostProcessor("[0:4] | duration | [0:2]", "12ab")).toBe("12ab");
   });
 
   it("passes null through the number formatters", () => {

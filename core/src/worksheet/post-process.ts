@@ -1,9 +1,9 @@
 /**
  * Post-processors (spec §5.5): a pipeline of functions separated by ` | ` applied to a genpath's
  * value, e.g. `date | [0:4]` or `key uuid | add path /stdout | add text StandardOutput`.
- * As in CodaLab, a function that fails leaves the value unchanged (and the pipeline goes on),
- * an unknown function yields `<invalid function: …>` and a malformed `s/…/…` yields
- * `<invalid regex: …>`.
+ * As in CodaLab, a function that fails stops the pipeline and leaves the value as it was before
+ * that function, an unknown function yields `<invalid function: …>` and a malformed `s/…/…`
+ * yields `<invalid regex: …>`.
  */
 import { formatDate } from "../format/date.ts";
 import { formatDuration } from "../format/duration.ts";
@@ -32,7 +32,9 @@ export function applyPostProcessor(post: string | null, value: JsonValue): JsonV
 type Step = { value: JsonValue; stop: boolean };
 
 function applyFunction(name: string, value: JsonValue): Step {
-  const next = (result: JsonValue | undefined): Step => ({ value: result === undefined ? value : result, stop: false });
+  // Like CodaLab, a failing function ends the pipeline with the value it was given.
+  const next = (result: JsonValue | undefined): Step =>
+    result === undefined ? { value, stop: true } : { value: result, stop: false };
   const invalid = (): Step => ({ value: `<invalid function: ${name}>`, stop: true });
   if (name === "str") return next(stringify(value));
   if (name === "date") return next(numeric(value, formatDate));

@@ -3,7 +3,6 @@
  * deferred to the web's second request), contents lines, graph points, and whether image/html
  * targets exist. Everything runs concurrently; each distinct file is read once for the cells.
  */
-import { CodalabError } from "../errors.ts";
 import {
   type BundleBlock,
   type ContentsBlock,
@@ -18,7 +17,7 @@ import {
   type WorksheetBlock,
 } from "./blocks.ts";
 import type { BlockBundleInfo, ReadFileResult, TargetStatus, WorksheetDataAccess } from "./data-access.ts";
-import { fillPendingCells, pendingCellsOf, readFileSafely, resolveFileCells } from "./file-cells.ts";
+import { fillPendingCells, pendingCellsOf, readFileSafely, resolveFileCells, statTargetSafely } from "./file-cells.ts";
 import { MAX_GENPATH_LINE_BYTES, splitLines } from "./file-value.ts";
 import type { GraphName } from "./fold-blocks.ts";
 import { cellText } from "./table-cells.ts";
@@ -100,13 +99,7 @@ async function resolveTarget(block: ImageBlock | HtmlBlock, access: WorksheetDat
     block.status = fetchStatus("no_permission");
     return;
   }
-  let status: TargetStatus;
-  try {
-    status = await access.statTarget(info.uuid, block.target_genpath);
-  } catch (error) {
-    if (!(error instanceof CodalabError)) throw error;
-    status = error.code === "FORBIDDEN" ? "forbidden" : "not_found";
-  }
+  const status = await statTargetSafely(access, info.uuid, block.target_genpath);
   block.status = status === "directory" ? fetchStatus("not_found", "is a directory") : statusOfRead(status);
 }
 

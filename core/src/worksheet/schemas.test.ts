@@ -34,7 +34,12 @@ describe("built-in schemas", () => {
 
 describe("% add argument forms", () => {
   it("names a one-argument column after the basename and last : key", () => {
-    expect(schemaColumnFromArgs(["name"], "s")).toEqual({ name: "name", genpath: "name", post: null, from_schema_name: "s" });
+    expect(schemaColumnFromArgs(["name"], "s")).toEqual({
+      name: "name",
+      genpath: "name",
+      post: null,
+      from_schema_name: "s",
+    });
     expect(schemaColumnFromArgs(["/stdout"], "s").name).toBe("stdout");
     expect(schemaColumnFromArgs(["/out/stats.json:train/acc"], "s").name).toBe("acc");
     expect(schemaColumnFromArgs(["/stats:errorRate"], "s").name).toBe("errorRate");
@@ -60,7 +65,11 @@ describe("% add argument forms", () => {
 describe("ad-hoc columns in % display table", () => {
   it("read name:genpath and name:genpath:post", () => {
     expect(adHocColumn("owner:owner_name")).toMatchObject({ name: "owner", genpath: "owner_name", post: null });
-    expect(adHocColumn("year:created:date | [0:4]")).toMatchObject({ name: "year", genpath: "created", post: "date | [0:4]" });
+    expect(adHocColumn("year:created:date | [0:4]")).toMatchObject({
+      name: "year",
+      genpath: "created",
+      post: "date | [0:4]",
+    });
     expect(adHocColumn("command")).toMatchObject({ name: "command", genpath: "command", post: null });
   });
 
@@ -81,7 +90,11 @@ describe("ad-hoc columns in % display table", () => {
 
   it("concatenate with schema names, defaulting to the default schema", () => {
     const schemas = builtinSchemas();
-    expect(resolveColumns(["uuid", "name", "owner:owner_name"], schemas).map((c) => c.name)).toEqual(["uuid", "name", "owner"]);
+    expect(resolveColumns(["uuid", "name", "owner:owner_name"], schemas).map((c) => c.name)).toEqual([
+      "uuid",
+      "name",
+      "owner",
+    ]);
     expect(resolveColumns([], schemas)).toHaveLength(6);
   });
 });

@@ -8,6 +8,7 @@ import {
   renderBundleLine,
   renderDirectiveLine,
   renderSource,
+  renderSourceText,
   renderWorksheetLine,
   splitSourceLines,
 } from "./source.ts";
@@ -72,7 +73,9 @@ describe("parsing worksheet source", () => {
   });
 
   it("stores directives as re-quoted tokens, and untokenizable ones as written", () => {
-    const [quoted, spaced, bare, broken] = parseSource(`% add "dataset size" data_size size\n  %display   table\n%\n% add "oops`);
+    const [quoted, spaced, bare, broken] = parseSource(
+      `% add "dataset size" data_size size\n  %display   table\n%\n% add "oops`,
+    );
     expect(quoted).toMatchObject({ type: "directive", value: "add 'dataset size' data_size size" });
     expect(spaced).toMatchObject({ type: "directive", value: "display table" });
     expect(bare).toMatchObject({ type: "directive", value: "" });
@@ -80,7 +83,13 @@ describe("parsing worksheet source", () => {
   });
 
   it("takes bundle and worksheet specs with or without the bracketed description", () => {
-    const lines = parseSource(["{ ^1 }", "  [dataset a]{b}  ", "[x]{{ 0x12 }}", "text {not alone} here", "[a]{b]{{c}}"]);
+    const lines = parseSource([
+      "{ ^1 }",
+      "  [dataset a]{b}  ",
+      "[x]{{ 0x12 }}",
+      "text {not alone} here",
+      "[a]{b]{{c}}",
+    ]);
     expect(lines.map((line) => [line.type, "spec" in line ? line.spec : null])).toEqual([
       ["bundle", "^1"],
       ["bundle", "b"],
@@ -146,11 +155,25 @@ describe("rendering items back to source", () => {
   });
 
   it("writes worksheets as [worksheet name]{{uuid}}", () => {
-    expect(renderWorksheetLine(WS, { uuid: WS, name: "home-pliang", title: null })).toBe(`[worksheet home-pliang]{{${WS}}}`);
+    expect(renderWorksheetLine(WS, { uuid: WS, name: "home-pliang", title: null })).toBe(
+      `[worksheet home-pliang]{{${WS}}}`,
+    );
     expect(renderWorksheetLine(WS, undefined)).toBe(`[worksheet ]{{${WS}}}`);
     expect(renderWorksheetLine(WS, { uuid: WS, name: "secret", title: null, permission: "none" })).toBe(
       `[worksheet <private>]{{${WS}}}`,
     );
+  });
+
+  it("joins the source into one text for editors", () => {
+    const text = renderSourceText(
+      [item({ type: "markup", value: "hi" }), item({ type: "directive", value: "display table" })],
+      {
+        bundles: new Map(),
+        worksheets: new Map(),
+      },
+    );
+    expect(text).toBe("hi\n% display table\n");
+    expect(parseSource(text).map((line) => line.type)).toEqual(["markup", "directive"]);
   });
 
   it("writes directives with % and comments with //", () => {

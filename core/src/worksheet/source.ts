@@ -140,6 +140,13 @@ function renderSourceLine(item: WorksheetItem, lookup: SourceLookup): string {
   }
 }
 
+/** The source as one text, as `cl wedit` opens it in an editor. */
+export function renderSourceText(items: readonly WorksheetItem[], lookup: SourceLookup): string {
+  return renderSource(items, lookup)
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
 export function renderDirectiveLine(value: string): string {
   let tokens: string[];
   try {

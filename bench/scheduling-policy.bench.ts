@@ -1,17 +1,19 @@
 /**
  * Timing of the placement policy and of one Scheduler step at the size the brief names
- * (10 000 staged runs × 200 workers). Reported, never asserted: wall time on a shared machine is
+ * (10 000 staged runs × 200 workers), pure CPU time. Reported by `npm run bench`: wall time on a shared machine is
  * noise-prone, so each figure is the minimum of a few runs after a warm-up.
  */
-import { describe, expect, it } from "vitest";
-import { initialSchedulerState, reduceScheduler, type SchedulerState } from "./scheduler-reducer.ts";
 import {
+  initialSchedulerState,
   type PolicyInput,
   type PolicyRun,
   type PolicyUser,
   type PolicyWorker,
+  reduceScheduler,
+  type SchedulerState,
   scheduleRuns,
-} from "./scheduling-policy.ts";
+} from "@codalab/core";
+import type { Figure } from "./measure.ts";
 
 const GiB = 1024 ** 3;
 
@@ -103,50 +105,56 @@ const SHAPES: [string, Shape][] = [
   ["hopeless: every run asks for a queue no worker serves", { quota: () => 3, queue: () => "nowhere" }],
 ];
 
-describe("scheduling timing (reported, not asserted)", () => {
+/** Placement of 10 000 staged runs on 200 workers, and one Scheduler step, in three workload shapes. */
+export function schedulingBench(): Figure[] {
+  const figures: Figure[] = [];
   for (const [name, shape] of SHAPES) {
-    it(`scheduleRuns on 10 000 runs × 200 workers, ${name}`, () => {
-      const input = fixture(10_000, 200, shape);
-      const result = scheduleRuns(input);
-      const ms = minimumOf(3, () => scheduleRuns(input));
-      console.info(
-        `scheduleRuns 10 000 × 200 (${name}): ${ms.toFixed(1)} ms; ${result.assignments.length} assigned, ${result.waiting.length} waiting`,
-      );
-      expect(result.assignments.length + result.waiting.length).toBe(10_000);
-    }, 60_000);
-  }
-
-  it("one Scheduler step (a run finishing) with 10 000 staged runs and 200 workers", () => {
-    const input = fixture(10_000, 200, SHAPES[0]?.[1] as Shape);
-    let state: SchedulerState = initialSchedulerState();
-    for (const worker of input.workers) {
-      const { used: _used, running: _running, ...rest } = worker;
-      state = {
-        ...state,
-        workers: {
-          ...state.workers,
-          [worker.worker_id]: { ...rest, preemptible: false, cached_dependencies: [...worker.cached_dependencies] },
-        },
-      };
-    }
-    const users: SchedulerState["users"] = {};
-    for (const [id, user] of Object.entries(input.users))
-      users[id] = { groups: [...user.groups], parallel_run_quota: user.parallel_run_quota };
-    state = { ...state, users };
-    const staged: SchedulerState["staged"] = {};
-    for (const run of input.runs) staged[run.uuid] = { run, status: null, reason: null };
-    state = { ...state, staged };
-    // The first step places what fits and writes every status; later steps are the steady state.
-    state = reduceScheduler(state, { type: "alarm_fired", now: 1_000 }).state;
-    const placed = Object.keys(state.placed);
-    let i = 0;
-    const ms = minimumOf(3, () => {
-      const uuid = placed[i++] as string;
-      reduceScheduler(state, { type: "run_finished", now: 2_000, uuid });
+    const input = fixture(10_000, 200, shape);
+    const result = scheduleRuns(input);
+    const ms = minimumOf(3, () => scheduleRuns(input));
+    figures.push({
+      name: `scheduleRuns 10 000 runs × 200 workers (${name})`,
+      median: ms,
+      p90: ms,
+      runs: 3,
+      unit: "ms",
+      note: `minimum of 3; ${result.assignments.length} assigned, ${result.waiting.length} waiting`,
     });
-    console.info(
-      `reduceScheduler run_finished with ${Object.keys(state.staged).length} staged, ${placed.length} placed, 200 workers: ${ms.toFixed(1)} ms`,
-    );
-    expect(placed.length).toBeGreaterThan(0);
-  }, 60_000);
-});
+  }
+  const input = fixture(10_000, 200, SHAPES[0]?.[1] as Shape);
+  let state: SchedulerState = initialSchedulerState();
+  for (const worker of input.workers) {
+    const { used: _used, running: _running, ...rest } = worker;
+    state = {
+      ...state,
+      workers: {
+        ...state.workers,
+        [worker.worker_id]: { ...rest, preemptible: false, cached_dependencies: [...worker.cached_dependencies] },
+      },
+    };
+  }
+  const users: SchedulerState["users"] = {};
+  for (const [id, user] of Object.entries(input.users))
+    users[id] = { groups: [...user.groups], parallel_run_quota: user.parallel_run_quota };
+  state = { ...state, users };
+  const staged: SchedulerState["staged"] = {};
+  for (const run of input.runs) staged[run.uuid] = { run, status: null, reason: null };
+  state = { ...state, staged };
+  // The first step places what fits and writes every status; later steps are the steady state.
+  state = reduceScheduler(state, { type: "alarm_fired", now: 1_000 }).state;
+  const placed = Object.keys(state.placed);
+  let i = 0;
+  const ms = minimumOf(3, () => {
+    const uuid = placed[i++] as string;
+    reduceScheduler(state, { type: "run_finished", now: 2_000, uuid });
+  });
+  figures.push({
+    name: "one Scheduler step (a run finishes) with 10 000 staged runs, 200 workers",
+    median: ms,
+    p90: ms,
+    runs: 3,
+    unit: "ms",
+    note: `minimum of 3; ${placed.length} placed`,
+  });
+  return figures;
+}
