@@ -3,7 +3,7 @@
  * errors are answered from the command list alone; a command's module, and the context (config,
  * state, API client), are loaded only when that command runs.
  */
-import { collapseBareCommand } from "./collapse-bare-command.ts";
+import { joinAfterDashes } from "@codalab/core/spec/dependency-args";
 import { COMMANDS, findCommand } from "./commands/command-list.ts";
 import type { ClContext } from "./context.ts";
 import { usageError } from "./errors/cli-error.ts";
@@ -23,7 +23,7 @@ export type RunCliOptions = {
 export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
   const { out } = options;
   try {
-    const [name, ...rest] = collapseBareCommand(argv);
+    const [name, ...rest] = joinAfterDashes(argv);
     if (name === undefined || name === "-h" || name === "--help") {
       out.line(renderCommandList(COMMANDS));
       return 0;
