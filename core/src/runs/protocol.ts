@@ -358,7 +358,7 @@ function decodeFrame(data: string | ArrayBuffer | ArrayBufferView): ParseResult<
   } else {
     if (data.byteLength > MAX_MESSAGE_BYTES) return failure(`message larger than ${MAX_MESSAGE_BYTES} bytes`);
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(data as Uint8Array);
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(data as Uint8Array);
     } catch {
       return failure("binary frame is not UTF-8 JSON");
     }
