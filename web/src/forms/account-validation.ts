@@ -21,6 +21,7 @@ export type PasswordChangeField = (typeof PASSWORD_CHANGE_FIELDS)[number];
 
 /** CodaLab's rule (User.PASSWORD_MIN_LENGTH). */
 export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;
 /** Limits the API enforces (core/src/api/auth.ts); checked here so the message sits under the field. */
 export const USER_NAME_MAX_LENGTH = 64;
 export const EMAIL_MAX_LENGTH = 254;
@@ -57,15 +58,13 @@ export function validateEmail(value: string): string | undefined {
   return undefined;
 }
 
-/** CodaLab's password rule: at least 8 printable ASCII characters, no spaces. */
+/** The API's password rule (core PasswordSchema): 8 to 1024 characters; passphrases with spaces are welcome. */
 export function validatePassword(value: string): string | undefined {
   if (value === "") return "Choose a password.";
-  if ([...value].some((char) => char < "!" || char > "~")) {
-    return "Use only printable ASCII characters (letters, digits, punctuation), without spaces.";
-  }
   if (value.length < PASSWORD_MIN_LENGTH) {
     return `Use at least ${PASSWORD_MIN_LENGTH} characters (this one has ${value.length}).`;
   }
+  if (value.length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
   return undefined;
 }
 
