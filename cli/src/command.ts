@@ -1,6 +1,7 @@
 import type { ArgsDef, ParsedArgs } from "citty";
 import type { CommandGroup } from "./command-groups.ts";
 import type { ClContext } from "./context.ts";
+import { gatherListOptions, type ListOptionsDef, type ListValues } from "./parse/list-options.ts";
 import { parseCommandLine } from "./parse-command-line.ts";
 
 /** What `cl help <command>` shows and the parser checks against. */
@@ -13,9 +14,14 @@ export type CommandSyntax = {
   rest?: { name: string; description: string };
 };
 
-export type ClCommandDefinition<A extends ArgsDef> = CommandSyntax & {
+export type ClCommandDefinition<A extends ArgsDef, L extends ListOptionsDef> = CommandSyntax & {
   args: A;
-  run(args: ParsedArgs<A>, ctx: ClContext): Promise<void>;
+  /**
+   * Options among `args` (declared there as strings, for help) that take several values, with
+   * their argparse arity; their values arrive as the third argument of `run`.
+   */
+  lists?: L;
+  run(args: ParsedArgs<A>, ctx: ClContext, lists: ListValues<L>): Promise<void>;
 };
 
 /** One command, in its own file under commands/ and imported only when used. */
@@ -27,14 +33,22 @@ export type ClCommand = CommandSyntax & {
   prepare(rawArgs: readonly string[], entry: CommandEntry): (ctx: ClContext) => Promise<void>;
 };
 
-export function defineClCommand<const A extends ArgsDef>(definition: ClCommandDefinition<A>): ClCommand {
+export function defineClCommand<const A extends ArgsDef, const L extends ListOptionsDef = Record<never, never>>(
+  definition: ClCommandDefinition<A, L>,
+): ClCommand {
   return {
     details: definition.details,
     args: definition.args,
     rest: definition.rest,
     prepare(rawArgs, entry) {
-      const args = parseCommandLine(entry, definition, rawArgs);
-      return (ctx) => definition.run(args, ctx);
+      const { rest, values } = gatherListOptions(
+        definition.args,
+        definition.lists ?? ({} as L),
+        rawArgs,
+        `see \`cl help ${entry.name}\``,
+      );
+      const args = parseCommandLine(entry, definition, rest);
+      return (ctx) => definition.run(args, ctx, values);
     },
   };
 }

@@ -1,4 +1,5 @@
 export * from "./api/auth.ts";
+export * from "./api/bundles.ts";
 export * from "./api/error-body.ts";
 export * from "./api/users.ts";
 export * from "./archive/bundle-index.ts";
@@ -18,6 +19,9 @@ export * from "./format/duration.ts";
 export * from "./format/size.ts";
 export * from "./names/default-names.ts";
 export * from "./paths/safe-path.ts";
+export * from "./permissions/effective-permission.ts";
+export * from "./permissions/permission-checks.ts";
+export * from "./permissions/permission-level.ts";
 export * from "./runs/protocol.ts";
 export * from "./runs/resources.ts";
 export * from "./runs/scheduler-reducer.ts";

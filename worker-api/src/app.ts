@@ -12,6 +12,7 @@ import { registerLogin } from "./routes/auth/login.ts";
 import { registerLogout } from "./routes/auth/logout.ts";
 import { registerRefresh } from "./routes/auth/refresh.ts";
 import { registerSignup } from "./routes/auth/signup.ts";
+import { bundleRoutes } from "./routes/bundles/bundle-routes.ts";
 import { registerChangePassword } from "./routes/user/change-password.ts";
 import { registerGetUser } from "./routes/user/get-user.ts";
 import { registerVersion } from "./routes/version.ts";
@@ -24,6 +25,7 @@ const routes: ((app: App) => void)[] = [
   registerLogout,
   registerGetUser,
   registerChangePassword,
+  ...bundleRoutes,
 ];
 
 export function createApp(): App {

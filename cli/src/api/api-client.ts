@@ -25,6 +25,27 @@ export type RequestOptions = {
   body?: unknown;
   query?: Record<string, QueryValue>;
   auth?: AuthMode;
+  /** Milliseconds to wait for the answer (default: the client's timeout). */
+  timeoutMs?: number;
+};
+
+export type OpenOptions = {
+  query?: Record<string, QueryValue>;
+  auth?: AuthMode;
+  /** Raw bytes to send (an upload part); fetch sets Content-Length from them. */
+  body?: Uint8Array;
+  headers?: Record<string, string>;
+  /** Milliseconds to wait for the answer's headers (default: the client's timeout). */
+  timeoutMs?: number;
+};
+
+/** What one HTTP request carries: JSON or raw bytes, never both. */
+type Payload = {
+  query?: Record<string, QueryValue>;
+  json?: unknown;
+  bytes?: Uint8Array;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
 };
 
 export type ApiClientOptions = {
@@ -78,18 +99,39 @@ export class ApiClient {
 
   /** Sends a request and returns the parsed JSON body (undefined for 204). */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
-    const mode = options.auth ?? "required";
+    const payload: Payload = { query: options.query, json: options.body, timeoutMs: options.timeoutMs };
+    const response = await this.#authorized(method, path, payload, options.auth ?? "required");
+    return this.#readSuccess(response, method, path);
+  }
+
+  /**
+   * Sends a request whose body or answer is not JSON (upload parts, file contents) and returns
+   * the successful response with its body unread; failures throw like `request`. The timeout
+   * covers sending the body and receiving the headers, never the streaming of the answer.
+   */
+  async open(method: string, path: string, options: OpenOptions = {}): Promise<Response> {
+    const payload: Payload = {
+      query: options.query,
+      bytes: options.body,
+      headers: options.headers,
+      timeoutMs: options.timeoutMs,
+    };
+    return this.#authorized(method, path, payload, options.auth ?? "required");
+  }
+
+  /** The successful response, after logging in or refreshing the token as needed. */
+  async #authorized(method: string, path: string, payload: Payload, mode: AuthMode): Promise<Response> {
     let auth = mode === "none" ? undefined : await this.#tokens.get(this.address);
     if (!auth && mode === "required") auth = await this.#logInOnce();
     if (auth && this.#expiresSoon(auth)) auth = await this.#refresh(auth);
 
-    let response = await this.#send(method, path, options, auth?.access_token);
-    if (response.ok) return this.#readSuccess(response, method, path);
+    let response = await this.#send(method, path, payload, auth?.access_token);
+    if (response.ok) return response;
     let error = await this.#errorFrom(response);
     if (auth && error.code === "TOKEN_EXPIRED") {
       auth = await this.#refresh(auth);
-      response = await this.#send(method, path, options, auth.access_token);
-      if (response.ok) return this.#readSuccess(response, method, path);
+      response = await this.#send(method, path, payload, auth.access_token);
+      if (response.ok) return response;
       error = await this.#errorFrom(response);
     }
     if (auth && LOGIN_AGAIN_CODES.includes(error.code)) {
@@ -130,7 +172,7 @@ export class ApiClient {
   async #logIn(credentials: Credentials): Promise<{ user: SelfUser; auth: StoredAuth }> {
     const path = "/rest/auth/login";
     const response = await this.#send("POST", path, {
-      body: { username: credentials.username, password: credentials.password },
+      json: { username: credentials.username, password: credentials.password },
     });
     if (!response.ok) throw await this.#errorFrom(response);
     const grant = parseResponse(`POST ${path}`, await this.#readSuccess(response, "POST", path), parseTokenGrant);
@@ -155,7 +197,7 @@ export class ApiClient {
 
   async #exchangeRefreshToken(stale: StoredAuth): Promise<StoredAuth> {
     const path = "/rest/auth/refresh";
-    const response = await this.#send("POST", path, { body: { refresh_token: stale.refresh_token } });
+    const response = await this.#send("POST", path, { json: { refresh_token: stale.refresh_token } });
     if (response.ok) {
       const grant = parseResponse(`POST ${path}`, await this.#readSuccess(response, "POST", path), parseTokenGrant);
       return this.#remember(grant);
@@ -184,22 +226,39 @@ export class ApiClient {
     return auth.expires_at * 1000 - this.#now() < REFRESH_MARGIN_MS;
   }
 
-  async #send(method: string, path: string, options: RequestOptions, accessToken?: string): Promise<Response> {
+  async #send(method: string, path: string, payload: Payload, accessToken?: string): Promise<Response> {
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `codalab-cli/${CLIENT_VERSION}`,
+      ...payload.headers,
     };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    let body: string | Uint8Array | undefined;
+    if (payload.bytes !== undefined) {
+      headers["content-type"] ??= "application/octet-stream";
+      body = payload.bytes;
+    } else if (payload.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(payload.json);
+    }
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    const timeoutMs = payload.timeoutMs ?? this.#timeoutMs;
+    // Aborted only while waiting for the headers: a long download must not be cut off halfway.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("the request timed out", "TimeoutError")),
+      timeoutMs,
+    );
     try {
-      return await this.#fetch(this.#url(path, options.query), {
+      return await this.#fetch(this.#url(path, payload.query), {
         method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        body,
+        signal: controller.signal,
       });
     } catch (error) {
-      throw this.#networkError(error);
+      throw this.#networkError(error, timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -248,9 +307,9 @@ export class ApiClient {
     return new CodalabError(codeForStatus(response.status), `${this.address} answered ${status}`);
   }
 
-  #networkError(error: unknown): CliError {
+  #networkError(error: unknown, timeoutMs = this.#timeoutMs): CliError {
     if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-      return new CliError("GATEWAY_TIMEOUT", `no answer from ${this.address} within ${this.#timeoutMs / 1000} s`, {
+      return new CliError("GATEWAY_TIMEOUT", `no answer from ${this.address} within ${timeoutMs / 1000} s`, {
         hint: "the instance may be overloaded: try again in a moment",
         cause: error,
       });

@@ -6,6 +6,55 @@ import type { CommandEntry } from "../command.ts";
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "upload",
+    aliases: ["up"],
+    group: "bundles",
+    summary: "Create a bundle by uploading an existing file/directory.",
+    load: () => import("./upload.ts").then((module) => module.default),
+  },
+  {
+    name: "edit",
+    aliases: ["e"],
+    group: "bundles",
+    summary: "Edit an existing bundle's metadata.",
+    load: () => import("./edit.ts").then((module) => module.default),
+  },
+  {
+    name: "rm",
+    aliases: [],
+    group: "bundles",
+    summary: "Remove a bundle (permanent!).",
+    load: () => import("./rm.ts").then((module) => module.default),
+  },
+  {
+    name: "search",
+    aliases: ["s"],
+    group: "bundles",
+    summary: "Search for bundles on a CodaLab instance (returns 10 results by default).",
+    load: () => import("./search.ts").then((module) => module.default),
+  },
+  {
+    name: "info",
+    aliases: ["i"],
+    group: "bundles",
+    summary: "Show detailed information for a bundle.",
+    load: () => import("./info.ts").then((module) => module.default),
+  },
+  {
+    name: "cat",
+    aliases: [],
+    group: "bundles",
+    summary: "Print the contents of a file/directory in a bundle.",
+    load: () => import("./cat.ts").then((module) => module.default),
+  },
+  {
+    name: "download",
+    aliases: ["down"],
+    group: "bundles",
+    summary: "Download bundle from a CodaLab instance.",
+    load: () => import("./download.ts").then((module) => module.default),
+  },
+  {
     name: "work",
     aliases: ["w"],
     group: "worksheets",

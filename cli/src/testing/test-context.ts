@@ -16,6 +16,8 @@ export type TestSetup = {
   now?: () => number;
   /** The local machine commands see (upload, download); none unless given, like the web terminal. */
   local?: LocalMachine;
+  /** CODALAB_HOME; commands that keep files there (upload's resume records) need a real directory. */
+  codalabHome?: string;
   /** Records progress-bar redraws, as if stderr were a terminal. */
   statusLines?: string[];
 };
@@ -40,7 +42,7 @@ export function createTestClient(setup: TestSetup = {}): TestClient {
   const ctx = createContext({
     out,
     env: setup.env ?? {},
-    codalabHome: "/home/test/.codalab",
+    codalabHome: setup.codalabHome ?? "/home/test/.codalab",
     sessionKey: setup.sessionKey ?? "test-session",
     configDocument: configFile,
     stateDocument: stateFile,

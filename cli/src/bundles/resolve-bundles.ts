@@ -1,0 +1,78 @@
+/**
+ * Bundle and target specs → bundles, through the server's resolver (`GET /rest/bundles?specs=`).
+ * Specs are parsed here first so a typo fails before any request; specs naming another instance
+ * (`alias::ws//bundle`) go to that instance's client.
+ */
+import { formatBundleSpec, parseBundleSpec } from "@codalab/core/spec/bundle-spec";
+import { parseTargetSpec } from "@codalab/core/spec/target-spec";
+import type { ApiClient } from "../api/api-client.ts";
+import { parseBundleEnvelope, parseBundleList, type WireBundle } from "../api/bundle-wire.ts";
+import { parseResponse } from "../api/wire.ts";
+import type { ClContext } from "../context.ts";
+import { CodalabError } from "../core-light.ts";
+
+export type ResolvedBundle = { client: ApiClient; bundle: WireBundle };
+export type ResolvedTarget = ResolvedBundle & { subpath: string };
+
+/** Resolves specs in order (one request per instance named). */
+export async function resolveBundles(ctx: ClContext, specs: readonly string[]): Promise<ResolvedBundle[]> {
+  const parsed = specs.map((text) => parseBundleSpec(text));
+  const byInstance = new Map<string | null, number[]>();
+  for (const [index, spec] of parsed.entries()) {
+    const positions = byInstance.get(spec.instance) ?? [];
+    positions.push(index);
+    byInstance.set(spec.instance, positions);
+  }
+  const resolved: ResolvedBundle[] = new Array(parsed.length);
+  for (const [instance, positions] of byInstance) {
+    const client = instance === null ? await ctx.currentClient() : ctx.client(await ctx.resolveInstance(instance));
+    const texts = positions.map((position) => {
+      const spec = parsed[position];
+      if (spec === undefined) throw new CodalabError("INTERNAL", "lost a bundle spec while resolving");
+      return formatBundleSpec(spec, { withInstance: false });
+    });
+    const body = await client.get("/rest/bundles", { query: { specs: texts } });
+    const bundles = parseResponse("GET /rest/bundles", body, parseBundleList);
+    if (bundles.length !== texts.length) {
+      throw new CodalabError(
+        "INTERNAL",
+        `asked ${client.address} for ${texts.length} bundles and got ${bundles.length}`,
+      );
+    }
+    for (const [i, position] of positions.entries()) {
+      const bundle = bundles[i];
+      if (bundle) resolved[position] = { client, bundle };
+    }
+  }
+  return resolved;
+}
+
+export async function resolveBundle(ctx: ClContext, spec: string): Promise<ResolvedBundle> {
+  const [only] = await resolveBundles(ctx, [spec]);
+  if (only === undefined) throw new CodalabError("NOT_FOUND", `no bundle matches ${JSON.stringify(spec)}`);
+  return only;
+}
+
+/** `<bundle_spec>[/<subpath>]` → the bundle and the normalized subpath ("" for the bundle itself). */
+export async function resolveTarget(ctx: ClContext, text: string): Promise<ResolvedTarget> {
+  const target = parseTargetSpec(text);
+  const { client, bundle } = await resolveBundle(ctx, target.bundleText);
+  return { client, bundle, subpath: target.subpath };
+}
+
+/** One bundle by uuid, with related lists (`children`, `host_worksheets`, `group_permissions`). */
+export async function fetchBundle(
+  client: ApiClient,
+  uuid: string,
+  include: readonly string[] = [],
+): Promise<WireBundle> {
+  const query = { include: include.length > 0 ? include.join(",") : undefined };
+  const body = await client.get(`/rest/bundles/${uuid}`, { query });
+  return parseResponse(`GET /rest/bundles/${uuid}`, body, parseBundleEnvelope);
+}
+
+/** `/rest/bundles/<uuid>/contents/<kind>/<path>`, each path segment escaped. */
+export function contentsPath(uuid: string, kind: "info" | "blob", subpath: string): string {
+  const encoded = subpath === "" ? "" : subpath.split("/").map(encodeURIComponent).join("/");
+  return `/rest/bundles/${uuid}/contents/${kind}/${encoded}`;
+}

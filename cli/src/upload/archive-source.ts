@@ -1,0 +1,94 @@
+/**
+ * Archives given to `cl upload` without `--pack`: `.tar`, `.tar.gz`/`.tgz`, `.tar.bz2`/`.tbz2` and
+ * `.zip` become directory bundles, re-encoded through core's `normalizeArchive` (so the same
+ * safety rules apply as on the server, and `-x` works inside archives); `.gz` and `.bz2` become
+ * the single file they compress. bzip2 has no web-stream decoder, so the system's `bzip2 -dc`
+ * does that part.
+ */
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { gunzipStream } from "@codalab/core/archive/compression";
+import { normalizeArchive } from "@codalab/core/archive/extract-policy";
+import { readTar } from "@codalab/core/archive/tar-reader";
+import { readZip } from "@codalab/core/archive/zip-reader";
+import { CliError } from "../errors/cli-error.ts";
+import { fileStream } from "./byte-streams.ts";
+import type { PackedTar } from "./pack-listing.ts";
+
+export const ARCHIVE_FORMATS = ["tar", "tar.gz", "tar.bz2", "zip", "gz", "bz2"] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
+
+/** Longest suffix first, so `.tar.gz` is not taken for `.gz`. */
+const SUFFIXES: readonly (readonly [string, ArchiveFormat])[] = [
+  [".tar.gz", "tar.gz"],
+  [".tgz", "tar.gz"],
+  [".tar.bz2", "tar.bz2"],
+  [".tbz2", "tar.bz2"],
+  [".tar", "tar"],
+  [".zip", "zip"],
+  [".gz", "gz"],
+  [".bz2", "bz2"],
+];
+
+export function archiveFormatOf(fileName: string): ArchiveFormat | null {
+  const lower = fileName.toLowerCase();
+  return SUFFIXES.find(([suffix]) => lower.endsWith(suffix))?.[1] ?? null;
+}
+
+export function unpacksToDirectory(format: ArchiveFormat): boolean {
+  return format !== "gz" && format !== "bz2";
+}
+
+/** A directory archive, re-encoded as our tar + index. Call again for a second pass. */
+export function openArchiveAsTar(path: string, format: ArchiveFormat, exclude: readonly string[]): PackedTar {
+  const entries = format === "zip" ? zipEntries(path) : readTar(decompressed(path, format));
+  return normalizeArchive(entries, { exclude });
+}
+
+/** The bytes a `.gz` or `.bz2` file compresses. */
+export function openCompressedFile(path: string, format: ArchiveFormat): ReadableStream<Uint8Array> {
+  return decompressed(path, format);
+}
+
+function decompressed(path: string, format: ArchiveFormat): ReadableStream<Uint8Array> {
+  if (format === "tar.gz" || format === "gz") return gunzipStream(fileStream(path));
+  if (format === "tar.bz2" || format === "bz2") return bunzip2(path);
+  return fileStream(path);
+}
+
+/** readZip needs the whole archive (its directory is at the end), so a zip is read into memory. */
+async function* zipEntries(path: string) {
+  const bytes = await readFile(path);
+  yield* readZip(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function bunzip2(path: string): ReadableStream<Uint8Array> {
+  const child = spawn("bzip2", ["-dc", "--", path], { stdio: ["ignore", "pipe", "pipe"] });
+  let complaint = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => {
+    complaint += text;
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "ENOENT"
+          ? new CliError("UNAVAILABLE", `cannot unpack ${path}: the bzip2 program is not installed`, {
+              hint: "install bzip2, or upload with -p/--pack to keep the archive packed",
+            })
+          : error,
+      );
+    });
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new CliError("INVALID_ARCHIVE", `cannot unpack ${path}: ${complaint.trim() || `bzip2 exited with ${code}`}`),
+        );
+    });
+  });
+  exited.catch(() => undefined);
+  const output: ReadableStream<Uint8Array> = Readable.toWeb(child.stdout);
+  // The stream ends only once bzip2 has exited well, so a corrupt archive cannot pass for a short one.
+  return output.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => exited }));
+}

@@ -1,0 +1,333 @@
+/**
+ * Resumable uploads of a bundle's contents (docs/design/bundles-api.md "Uploads"). The bundle
+ * stays `uploading` while parts arrive, in any order and in parallel; each is proxied into R2 and
+ * recorded in `bundle_uploads`. `complete` finishes the R2 object, verifies it (size, index) and,
+ * in one D1 batch, charges the owner's disk quota and makes the bundle `ready`, so a bundle is
+ * never `ready` with partial or unverified contents and never charged twice. A bundle that
+ * reached a final state never receives contents again.
+ */
+import {
+  type BundleIndex,
+  CodalabError,
+  expectedPartSize,
+  FINAL_STATES,
+  indexDataSize,
+  planUploadParts,
+  type StartUploadRequest,
+  UPLOAD_KINDS,
+  type UploadStatus,
+} from "@codalab/core";
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import { bundles, bundleUploads, users } from "../db/schema.ts";
+import { runBatch } from "../db/statement-batch.ts";
+import { type BundleStore, contentsKey, exactLength, type StoredPart } from "../storage/bundle-store.ts";
+import { forgetBundleTree } from "../storage/index-cache.ts";
+import type { BundleRow } from "./bundle-fields.ts";
+import { quotaExceeded, requireDiskLeft } from "./disk-quota.ts";
+
+/** What the client declared when it started (stored in `bundle_uploads.manifest`). */
+const ManifestSchema = z.object({
+  kind: z.enum(UPLOAD_KINDS),
+  size: z.number().int().min(0),
+  part_size: z.number().int().min(0),
+  part_count: z.number().int().min(1),
+});
+type Manifest = z.infer<typeof ManifestSchema>;
+export type UploadRow = typeof bundleUploads.$inferSelect;
+
+/** A one-part upload is written straight to its key: no R2 multipart upload, no upload id. */
+const DIRECT_UPLOAD = "";
+
+export function requireUploading(row: Pick<BundleRow, "uuid" | "state">): void {
+  if (row.state === "uploading") return;
+  const why = FINAL_STATES.includes(row.state)
+    ? "a bundle in a final state can never be uploaded again"
+    : "only bundles in state uploading receive contents";
+  throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} is ${row.state}: ${why}`, { state: row.state });
+}
+
+function manifestOf(upload: UploadRow): Manifest {
+  const parsed = ManifestSchema.safeParse(upload.manifest);
+  if (!parsed.success) throw new CodalabError("INTERNAL", `the upload record of ${upload.bundleUuid} is unreadable`);
+  return parsed.data;
+}
+
+function statusOf(upload: UploadRow): UploadStatus {
+  const manifest = manifestOf(upload);
+  const received = [...new Set(upload.parts.map((part) => part.partNumber))].sort((a, b) => a - b);
+  return { ...manifest, received };
+}
+
+async function findUpload(db: Db, uuid: string): Promise<UploadRow | undefined> {
+  return db.query.bundleUploads.findFirst({ where: eq(bundleUploads.bundleUuid, uuid) });
+}
+
+async function requireUpload(db: Db, uuid: string): Promise<UploadRow> {
+  const upload = await findUpload(db, uuid);
+  if (upload === undefined) {
+    throw new CodalabError(
+      "INVALID_STATE",
+      `no upload in progress for bundle ${uuid}: start one with POST /rest/bundles/${uuid}/upload`,
+    );
+  }
+  return upload;
+}
+
+/** Drops the unfinished R2 multipart upload behind an upload record, if it has one. */
+export async function abortStoredUpload(store: BundleStore, upload: UploadRow): Promise<void> {
+  if (upload.r2UploadId !== DIRECT_UPLOAD) await store.abortMultipart(upload.r2Key, upload.r2UploadId);
+}
+
+async function dropUpload(db: Db, store: BundleStore, upload: UploadRow): Promise<void> {
+  await abortStoredUpload(store, upload);
+  await db.delete(bundleUploads).where(eq(bundleUploads.bundleUuid, upload.bundleUuid));
+}
+
+export async function uploadStatus(db: Db, uuid: string): Promise<UploadStatus> {
+  const upload = await findUpload(db, uuid);
+  if (upload === undefined) {
+    throw new CodalabError("NOT_FOUND", `no upload in progress for bundle ${uuid}`, { uuid });
+  }
+  return statusOf(upload);
+}
+
+/** Starts an upload, or returns the status of the same one already under way (to resume it). */
+export async function startUpload(
+  db: Db,
+  store: BundleStore,
+  row: BundleRow,
+  request: StartUploadRequest,
+): Promise<UploadStatus> {
+  requireUploading(row);
+  const owner = await db.query.users.findFirst({
+    columns: { diskUsed: true, diskQuota: true },
+    where: eq(users.id, row.ownerId),
+  });
+  if (owner === undefined) throw new CodalabError("INTERNAL", `the owner of bundle ${row.uuid} is gone`);
+  // A tar is larger than the data it holds, so only a file's size is known to count in full.
+  requireDiskLeft(owner, request.kind === "file" ? request.size : 0);
+  const plan = planUploadParts(request.size, request.part_size);
+  const manifest: Manifest = { kind: request.kind, size: request.size, ...plan };
+  const existing = await findUpload(db, row.uuid);
+  if (existing !== undefined) {
+    const current = manifestOf(existing);
+    if (current.kind === manifest.kind && current.size === manifest.size && current.part_size === manifest.part_size) {
+      return statusOf(existing);
+    }
+    // A different upload replaces the unfinished one: its parts are dropped.
+    await dropUpload(db, store, existing);
+    await store.deleteContents(row.uuid);
+  }
+  const key = contentsKey(row.uuid, manifest.kind);
+  const uploadId = manifest.part_count === 1 ? DIRECT_UPLOAD : await store.startMultipart(key);
+  const inserted = await db
+    .insert(bundleUploads)
+    .values({ bundleUuid: row.uuid, r2Key: key, r2UploadId: uploadId, manifest, parts: [] })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted.length === 0) {
+    // Another request started one at the same moment: use theirs.
+    if (uploadId !== DIRECT_UPLOAD) await store.abortMultipart(key, uploadId);
+    return statusOf(await requireUpload(db, row.uuid));
+  }
+  return { ...manifest, received: [] };
+}
+
+/** Stores part `partNumber` (its body must be exactly the expected length) and records it. */
+export async function receivePart(
+  db: Db,
+  store: BundleStore,
+  row: BundleRow,
+  partNumber: number,
+  contentLength: number,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<{ part_number: number; size: number }> {
+  requireUploading(row);
+  const upload = await requireUpload(db, row.uuid);
+  const manifest = manifestOf(upload);
+  if (partNumber > manifest.part_count) {
+    throw new CodalabError(
+      "VALIDATION_FAILED",
+      `part ${partNumber} does not exist: this upload has parts 1 to ${manifest.part_count}`,
+    );
+  }
+  const expected = expectedPartSize(manifest, partNumber);
+  if (contentLength !== expected) {
+    throw new CodalabError(
+      "VALIDATION_FAILED",
+      `part ${partNumber} must be exactly ${expected} bytes (Content-Length says ${contentLength})`,
+    );
+  }
+  let stored: { etag: string };
+  try {
+    const stream = exactLength(body, expected);
+    stored =
+      upload.r2UploadId === DIRECT_UPLOAD
+        ? await store.put(upload.r2Key, stream)
+        : await store.uploadPart(upload.r2Key, upload.r2UploadId, partNumber, stream);
+  } catch (error) {
+    if (error instanceof CodalabError) throw error;
+    throw new CodalabError(
+      "BAD_REQUEST",
+      `part ${partNumber} was not stored: its body did not arrive whole (${errorText(error)}); send it again`,
+    );
+  }
+  const part = { partNumber, etag: stored.etag, size: expected };
+  // One statement, so parts arriving in parallel never overwrite each other's record.
+  const recorded = await db.all<{ bundle_uuid: string }>(sql`
+    update bundle_uploads set parts = (
+      select json_group_array(json(value)) from (
+        select value from json_each(bundle_uploads.parts) where json_extract(value, '$.partNumber') != ${partNumber}
+        union all select ${JSON.stringify(part)}
+      )
+    )
+    where bundle_uuid = ${row.uuid}
+    returning bundle_uuid`);
+  if (recorded.length === 0) {
+    const current = await db.query.bundles.findFirst({ columns: { state: true }, where: eq(bundles.uuid, row.uuid) });
+    if (upload.r2UploadId === DIRECT_UPLOAD && current?.state !== "ready") await store.deleteContents(row.uuid);
+    throw new CodalabError("INVALID_STATE", `the upload of bundle ${row.uuid} ended while part ${partNumber} arrived`);
+  }
+  return { part_number: partNumber, size: expected };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Finishes the upload. Missing parts or a missing index leave the upload as it was (resume and
+ * complete again); once the object is assembled, any verification failure fails the bundle and
+ * deletes what was written.
+ */
+export async function completeUpload(
+  db: Db,
+  store: BundleStore,
+  row: BundleRow,
+  index: BundleIndex | undefined,
+): Promise<void> {
+  requireUploading(row);
+  const upload = await requireUpload(db, row.uuid);
+  const manifest = manifestOf(upload);
+  const received = new Set(upload.parts.map((part) => part.partNumber));
+  const missing: number[] = [];
+  for (let n = 1; n <= manifest.part_count; n += 1) if (!received.has(n)) missing.push(n);
+  if (missing.length > 0) {
+    const shown = missing.length > 20 ? `${missing.slice(0, 20).join(", ")}, …` : missing.join(", ");
+    throw new CodalabError(
+      "INVALID_STATE",
+      `${missing.length} of ${manifest.part_count} parts have not arrived (${shown}): send them, then complete again`,
+      { missing: missing.slice(0, 1000) },
+    );
+  }
+  if (manifest.kind === "directory" && index === undefined) {
+    throw new CodalabError("VALIDATION_FAILED", "index is required: a directory upload is a tar plus its index");
+  }
+  if (manifest.kind === "file" && index !== undefined) {
+    throw new CodalabError("VALIDATION_FAILED", "a file upload has no index: send index only for directories");
+  }
+
+  let dataSize: number;
+  try {
+    const size = await assemble(store, upload, manifest);
+    if (size !== manifest.size) {
+      throw new CodalabError(
+        "INVALID_ARCHIVE",
+        `the upload has ${size} bytes but ${manifest.size} were declared when it started`,
+      );
+    }
+    dataSize = size;
+    if (index !== undefined) {
+      checkIndexAgainstTar(index, size);
+      dataSize = indexDataSize(index);
+      await store.writeIndex(row.uuid, index);
+    }
+  } catch (error) {
+    const failure =
+      error instanceof CodalabError
+        ? error
+        : new CodalabError("INVALID_ARCHIVE", `the upload could not be assembled: ${errorText(error)}`);
+    await failUpload(db, store, row.uuid, failure.message);
+    throw failure;
+  }
+
+  await runBatch(db, [
+    sql`update bundles set state = 'ready', data_size = ${dataSize}, is_dir = ${manifest.kind === "directory" ? 1 : 0}
+      where uuid = ${row.uuid} and state = 'uploading'
+        and exists (select 1 from bundle_uploads where bundle_uuid = ${row.uuid})
+        and (select disk_used + ${dataSize} <= disk_quota from users where id = bundles.owner_id)`,
+    // Charged only by the batch that made it ready: the upload row is deleted right after.
+    sql`update users set disk_used = disk_used + ${dataSize}
+      where id = (select owner_id from bundles where uuid = ${row.uuid} and state = 'ready')
+        and exists (select 1 from bundle_uploads where bundle_uuid = ${row.uuid})`,
+    sql`delete from bundle_uploads where bundle_uuid = ${row.uuid}
+      and (select state from bundles where uuid = ${row.uuid}) = 'ready'`,
+  ]);
+  const after = await db.query.bundles.findFirst({ columns: { state: true }, where: eq(bundles.uuid, row.uuid) });
+  if (after?.state === "ready") return;
+  if (after?.state === "uploading") {
+    const owner = await db.query.users.findFirst({
+      columns: { diskUsed: true, diskQuota: true },
+      where: eq(users.id, row.ownerId),
+    });
+    const error = quotaExceeded(owner?.diskUsed ?? 0, owner?.diskQuota ?? 0, dataSize);
+    await failUpload(db, store, row.uuid, error.message);
+    throw error;
+  }
+  throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} left state uploading while its upload completed`);
+}
+
+/** The assembled object's size. A repeated complete finds the object already assembled. */
+async function assemble(store: BundleStore, upload: UploadRow, manifest: Manifest): Promise<number> {
+  if (upload.r2UploadId !== DIRECT_UPLOAD) {
+    const parts: StoredPart[] = upload.parts
+      .map((part) => ({ partNumber: part.partNumber, etag: part.etag }))
+      .sort((a, b) => a.partNumber - b.partNumber);
+    try {
+      return await store.completeMultipart(upload.r2Key, upload.r2UploadId, parts);
+    } catch (error) {
+      const size = await store.size(upload.r2Key);
+      if (size === manifest.size) return size;
+      throw error;
+    }
+  }
+  const size = await store.size(upload.r2Key);
+  if (size === null) throw new CodalabError("INVALID_ARCHIVE", "the uploaded part is missing from storage");
+  return size;
+}
+
+/** What the schema cannot know: the tar's real size. Entries must lie inside it. */
+function checkIndexAgainstTar(index: BundleIndex, tarSize: number): void {
+  if (index.tar_size !== tarSize) {
+    throw new CodalabError(
+      "INVALID_ARCHIVE",
+      `the index says the tar has ${index.tar_size} bytes but ${tarSize} arrived`,
+    );
+  }
+  for (const entry of index.entries) {
+    if (entry.header_offset >= tarSize || entry.offset + entry.size > tarSize) {
+      throw new CodalabError("INVALID_ARCHIVE", `index entry ${JSON.stringify(entry.path)} lies outside the tar`);
+    }
+  }
+}
+
+/**
+ * Marks an uploading bundle failed and deletes everything its upload wrote. Does nothing (and
+ * returns false) when the bundle already left `uploading`, so a late failure can never delete a
+ * ready bundle's contents.
+ */
+export async function failUpload(db: Db, store: BundleStore, uuid: string, message: string): Promise<boolean> {
+  const failed = await db
+    .update(bundles)
+    .set({ state: "failed", failureMessage: message, dataSize: null, isDir: null })
+    .where(and(eq(bundles.uuid, uuid), eq(bundles.state, "uploading")))
+    .returning({ uuid: bundles.uuid });
+  if (failed.length === 0) return false;
+  const upload = await findUpload(db, uuid);
+  if (upload !== undefined) await dropUpload(db, store, upload);
+  await store.deleteContents(uuid);
+  forgetBundleTree(uuid);
+  return true;
+}

@@ -1,0 +1,72 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { requireBundle } from "../../bundles/bundle-access.ts";
+import { normalizeContentsPath, resolveContentsTarget, targetInfo } from "../../bundles/bundle-contents.ts";
+import type { AppEnv } from "../../env.ts";
+import type { App } from "../../http/app-type.ts";
+import { bearerSecurity, errors, jsonResponse } from "../../http/openapi-helpers.ts";
+import { permissionCaller } from "../../permissions/permission-caller.ts";
+import {
+  bundleStore,
+  ContentsPathParams,
+  contentsPathParams,
+  contentsRoutePaths,
+  parseQuery,
+} from "./bundle-route-params.ts";
+
+export const MAX_INFO_DEPTH = 20;
+
+const InfoQuery = z.object({
+  depth: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_INFO_DEPTH)
+    .default(1)
+    .openapi({ description: "Levels of directory contents to list (0: none)" }),
+});
+
+/**
+ * The document's shape of the answer: core's TargetInfoResponseSchema (what clients parse) is
+ * recursive, which the OpenAPI generator cannot follow.
+ */
+const TargetInfoDoc = z.object({
+  name: z.string(),
+  type: z.enum(["file", "directory", "link"]),
+  size: z.number().int(),
+  perm: z.number().int(),
+  link: z.string().optional(),
+  contents: z.array(z.unknown()).optional().openapi({ description: "Children, each shaped like this object" }),
+});
+
+const route = createRoute({
+  method: "get",
+  path: "/rest/bundles/{uuid}/contents/info/{path}",
+  tags: ["bundles"],
+  summary: "What is at a path inside a bundle: file, directory (with contents) or symbolic link",
+  security: bearerSecurity,
+  request: { params: ContentsPathParams, query: InfoQuery },
+  responses: {
+    200: jsonResponse(z.object({ info: TargetInfoDoc }), "The target"),
+    ...errors({
+      400: "Invalid path (.., absolute) or query",
+      403: "No read permission",
+      404: "No such bundle or path, or the bundle has no contents yet",
+    }),
+  },
+});
+
+async function handle(c: Context<AppEnv>): Promise<Response> {
+  const { uuid, path: rawPath } = contentsPathParams(c);
+  const { depth } = parseQuery(InfoQuery, c.req.query());
+  const path = normalizeContentsPath(rawPath);
+  const db = c.get("db");
+  const { row } = await requireBundle(db, await permissionCaller(c), uuid, "read");
+  const target = await resolveContentsTarget(bundleStore(c), row, path);
+  return c.json({ info: targetInfo(row, target, depth) }, 200);
+}
+
+export function registerContentsInfo(app: App) {
+  app.openAPIRegistry.registerPath(route);
+  for (const path of contentsRoutePaths("info")) app.get(path, handle);
+}
