@@ -2,29 +2,64 @@
  * `npm run bench`: starts a fresh local instance, runs every benchmark and writes
  * bench/results.md (median and p90 of N runs, and the machine they ran on).
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildWebIfMissing, repoRoot, startInstance } from "../scripts/local-instance.ts";
+import { buildWebIfMissing, quietEnv, repoRoot, startInstance } from "../scripts/local-instance.ts";
+import { bundlesBench } from "./bundles.bench.ts";
+import { clSession } from "./cl-session.ts";
 import { cliStartup } from "./cli-startup.bench.ts";
 import { machine, table } from "./measure.ts";
 import { schedulingBench } from "./scheduling-policy.bench.ts";
 
 const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-state-"));
 const adminPassword = "bench-admin-password";
+
+/** Seeds metadata-only bundles straight into local D1 (search and info need rows, not contents). */
+function insertBundles(count: number) {
+  const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+INSERT INTO bundles (uuid, bundle_type, state, owner_id, name, description, tags, metadata, data_size, is_dir)
+SELECT printf('0x%032x', i + 1000000), 'dataset', 'ready', (SELECT id FROM users WHERE is_admin = 1),
+       'bench-seed-' || i, '', '[]', '{}', 1000, 0 FROM n;`;
+  const result = spawnSync(
+    process.execPath,
+    [
+      `${repoRoot}node_modules/wrangler/bin/wrangler.js`,
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      persistDir,
+      "--command",
+      sql,
+    ],
+    { cwd: repoRoot, env: quietEnv, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`seeding bundles failed:\n${result.stdout}${result.stderr}`);
+}
+
 buildWebIfMissing();
 const instance = await startInstance({ port: 28787, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
 try {
-  const cli = await cliStartup(instance.url, adminPassword);
+  const cl = clSession(instance.url, adminPassword);
+  const cli = await cliStartup(cl);
+  const bundles = await bundlesBench(cl, persistDir, insertBundles);
   const scheduling = schedulingBench();
   const report = `# Benchmark results
 
 Written by \`npm run bench\`. Machine: ${machine()}.
-All figures are wall-clock times measured end to end against a fresh local instance (\`wrangler dev\`).
+Wall-clock times measured end to end against a fresh local instance (\`wrangler dev\`), \`cl\`
+run as a subprocess each time (process start included).
 
 ## CLI
 
 ${table(cli)}
+
+## Bundles
+
+${table(bundles)}
 
 ## Scheduling policy (pure CPU, no I/O)
 
@@ -35,4 +70,5 @@ ${table(scheduling)}
 } finally {
   await instance.stop();
   rmSync(persistDir, { recursive: true, force: true });
+  rmSync(`${persistDir}-floor`, { recursive: true, force: true });
 }
