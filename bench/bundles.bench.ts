@@ -31,7 +31,7 @@ function ensureData() {
       mkdirSync(sub, { recursive: true });
       writeFileSync(`${sub}/f${i}.bin`, randomBytes(10_000));
     }
-    writeFileSync(`${dir}/d00/one-kb.txt`, "x".repeat(1023) + "\n");
+    writeFileSync(`${dir}/d00/one-kb.txt`, `${"x".repeat(1023)}\n`);
     writeFileSync(`${dir}/done`, "");
   };
   makeDir(`${work}/files20k`, 20_000);
