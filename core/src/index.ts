@@ -1,6 +1,7 @@
 export * from "./api/auth.ts";
 export * from "./api/bundles.ts";
 export * from "./api/error-body.ts";
+export * from "./api/runs.ts";
 export * from "./api/users.ts";
 export * from "./archive/bundle-index.ts";
 export * from "./archive/compression.ts";

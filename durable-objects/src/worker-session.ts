@@ -1,7 +1,436 @@
 /**
- * WorkerSession: one per compute worker. Owns the worker's WebSocket (hibernatable), its command
- * queue and the pending live reads; the queue survives hibernation in SQLite storage.
+ * WorkerSession: one per compute worker (`idFromName(<worker id>)`). It holds the runner's
+ * WebSocket (hibernatable: `ctx.acceptWebSocket`), the queue of commands awaiting the runner's
+ * acknowledgement, the live reads in flight, and the runs the runner says it holds.
+ * `reduceSession` (core) decides; this class parses frames, stores the state after every event,
+ * sends frames, applies the runner's run events to bundles, forwards what the Scheduler must
+ * know, streams read replies back to the API, and arms the single alarm (heartbeat timeout,
+ * disconnect grace, read timeouts, re-sends).
+ *
+ * Survives hibernation and restarts (storage): `SessionState` without its outbox under `session`,
+ * each queued command under `outbox:<seq>` (so commands are re-sent after a reconnect), timing
+ * overrides (`config`); each socket's connection number rides in its attachment, so frames of a
+ * replaced socket are told apart after waking. In memory only: the streams of live reads (a read
+ * cut by eviction fails its caller, whose connection went with it) and the order of notices to the
+ * Scheduler (sent after each event, never while the session is busy, so the two objects never
+ * wait on each other).
  */
-import { DurableObject } from "cloudflare:workers";
 
-export class WorkerSession extends DurableObject<Env> {}
+import { DurableObject } from "cloudflare:workers";
+import {
+  type BundleState,
+  type CommandInput,
+  DEFAULT_SESSION_CONFIG,
+  decodeChunk,
+  encodeMessage,
+  initialSessionState,
+  type OutboxEntry,
+  parseRunnerMessage,
+  type ReadSpec,
+  reduceSession,
+  type ServerMessage,
+  type SessionConfig,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionReport,
+  type SessionState,
+  type TargetInfo,
+} from "@codalab/core";
+import { commitWrites, newWrites, type StorageWrites } from "./keyed-storage.ts";
+import { routeMachineEffects } from "./machine-effects.ts";
+import type { CommandOutcome, SessionPorts, TransitionOutcome } from "./ports.ts";
+
+/** The Worker names the session's worker on the upgrade request it forwards. */
+export const WORKER_ID_HEADER = "x-codalab-worker-id";
+
+export type LiveReadRequest = { uuid: string; path: string; spec: ReadSpec };
+export type LiveReadReply =
+  | { ok: true; info: TargetInfo }
+  | { ok: true; stream: ReadableStream<Uint8Array> }
+  | { ok: false; code: string; message: string };
+
+type Attachment = { v: 1; connection: number };
+type Notice = { kind: "report"; report: SessionReport } | { kind: "final"; uuid: string; state: BundleState };
+type StepResult = { notices: Notice[]; refused: string[] };
+
+const STATE_KEY = "session";
+const OUTBOX_PREFIX = "outbox:";
+/** Follow-up events (commands the session queues for itself) feed back at most this many rounds. */
+const MAX_ROUNDS = 20;
+
+function outboxKey(seq: number): string {
+  return `${OUTBOX_PREFIX}${String(seq).padStart(12, "0")}`;
+}
+
+function attachmentOf(ws: WebSocket): Attachment | null {
+  const value: unknown = ws.deserializeAttachment();
+  if (typeof value !== "object" || value === null) return null;
+  const connection = Reflect.get(value, "connection");
+  return typeof connection === "number" ? { v: 1, connection } : null;
+}
+
+/** The reply stream of one live read: created at the first chunk, so an early failure is a plain error. */
+class ReadReply {
+  private readonly settle: (reply: LiveReadReply) => void;
+  private readonly cancel: () => void;
+  private writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  private cancelled = false;
+
+  constructor(settle: (reply: LiveReadReply) => void, cancel: () => void) {
+    this.settle = settle;
+    this.cancel = cancel;
+  }
+
+  private open(): WritableStreamDefaultWriter<Uint8Array> {
+    if (this.writer) return this.writer;
+    const pipe = new IdentityTransformStream();
+    this.writer = pipe.writable.getWriter();
+    this.settle({ ok: true, stream: pipe.readable });
+    return this.writer;
+  }
+
+  chunk(data: string): void {
+    // Not awaited: a slow reader must not hold up the session (heartbeats, other runs).
+    this.open()
+      .write(decodeChunk(data))
+      .catch(() => {
+        if (this.cancelled) return;
+        this.cancelled = true;
+        this.cancel();
+      });
+  }
+
+  done(info: TargetInfo | undefined): void {
+    if (info !== undefined && this.writer === undefined) {
+      this.settle({ ok: true, info });
+      return;
+    }
+    this.open()
+      .close()
+      .catch(() => undefined);
+  }
+
+  failed(code: string, message: string): void {
+    if (this.writer === undefined) this.settle({ ok: false, code, message });
+    else this.writer.abort(new Error(`${code}: ${message}`)).catch(() => undefined);
+  }
+}
+
+export abstract class WorkerSessionObject extends DurableObject<Env> {
+  private state: SessionState | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private outbound: Promise<void> = Promise.resolve();
+  private readonly reads = new Map<string, ReadReply>();
+  private portsCache: SessionPorts | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.state = await loadSession(ctx.storage);
+    });
+  }
+
+  /** The Worker's D1/R2/Scheduler access for this instance. */
+  protected abstract createPorts(): SessionPorts;
+
+  private get ports(): SessionPorts {
+    this.portsCache ??= this.createPorts();
+    return this.portsCache;
+  }
+
+  // The runner's socket -------------------------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const workerId = request.headers.get(WORKER_ID_HEADER);
+    if (!workerId) return new Response(`missing ${WORKER_ID_HEADER}`, { status: 400 });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    await this.dispatch(workerId, [{ type: "socket_opened", now: Date.now() }], {
+      opened: (state) => {
+        this.ctx.acceptWebSocket(server);
+        server.serializeAttachment({ v: 1, connection: state.connection } satisfies Attachment);
+      },
+      awaitNotices: true,
+    });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const attachment = attachmentOf(ws);
+    const state = this.state;
+    if (attachment === null || state === null) {
+      ws.close(1011, "unknown connection");
+      return;
+    }
+    const now = Date.now();
+    const parsed = parseRunnerMessage(message);
+    const event: SessionEvent = parsed.ok
+      ? { type: "message_received", now, connection: attachment.connection, message: parsed.message }
+      : { type: "frame_rejected", now, connection: attachment.connection, error: parsed.error.message };
+    await this.dispatch(state.worker_id, [event], { awaitNotices: true });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      // 1005/1006 are never sent on the wire: answer a missing code with a normal close.
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed (the runtime may answer the close itself).
+    }
+    await this.socketGone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  private async socketGone(ws: WebSocket): Promise<void> {
+    const attachment = attachmentOf(ws);
+    const state = this.state;
+    if (attachment === null || state === null) return;
+    await this.dispatch(
+      state.worker_id,
+      [{ type: "socket_closed", now: Date.now(), connection: attachment.connection }],
+      {
+        awaitNotices: true,
+      },
+    );
+  }
+
+  override async alarm(): Promise<void> {
+    const state = this.state;
+    if (state === null) return;
+    await this.dispatch(state.worker_id, [{ type: "alarm_fired", now: Date.now() }], { awaitNotices: true });
+  }
+
+  // RPC ----------------------------------------------------------------------------------------
+
+  /** Queues a command for the runner (sent at once when connected, again after a reconnect until acknowledged). */
+  async enqueue(workerId: string, command: CommandInput): Promise<CommandOutcome> {
+    const result = await this.dispatch(workerId, [{ type: "command_enqueued", now: Date.now(), command }]);
+    const [reason] = result.refused;
+    if (command.type === "assign" && this.state?.announced === false) {
+      // The Scheduler placed a run here although this worker is gone (a lost notice): tell it
+      // again, so the run's lease ends in a re-stage instead of another placement here.
+      const now = Date.now();
+      this.outbound = this.outbound
+        .then(() => this.deliver({ kind: "report", report: { type: "worker_disconnected", now, worker_id: workerId } }))
+        .catch((error: unknown) => console.error("worker session: notifying the scheduler failed:", error));
+      this.ctx.waitUntil(this.outbound);
+    }
+    return reason === undefined ? { ok: true } : { ok: false, reason };
+  }
+
+  /** The scheduler took the run back: drop an unsent assignment, or kill the run on the runner. */
+  async revoke(workerId: string, uuid: string): Promise<void> {
+    await this.dispatch(workerId, [{ type: "assignment_revoked", now: Date.now(), uuid }]);
+  }
+
+  /**
+   * A live read of a run's directory. Resolves at the first chunk (the rest streams), with the
+   * target info, or with the runner's refusal.
+   */
+  async read(workerId: string, request: LiveReadRequest): Promise<LiveReadReply> {
+    const id = crypto.randomUUID();
+    const reply = new Promise<LiveReadReply>((resolve) => {
+      this.reads.set(
+        id,
+        new ReadReply(resolve, () => {
+          this.reads.delete(id);
+          void this.dispatch(workerId, [{ type: "read_cancelled", now: Date.now(), id }]).catch(() => undefined);
+        }),
+      );
+    });
+    await this.dispatch(workerId, [{ type: "read_requested", now: Date.now(), id, ...request }]);
+    return reply;
+  }
+
+  /** The current state, for diagnostics and tests. */
+  async snapshot(): Promise<SessionState | null> {
+    await this.queue;
+    return this.state;
+  }
+
+  // Event loop ---------------------------------------------------------------------------------
+
+  /**
+   * Events are handled one at a time, in arrival order; the Scheduler hears of them afterwards, in
+   * the same order, outside this queue. Socket and alarm handlers wait for those notices (the
+   * runtime then keeps the object alive for them); calls from other objects do not, because the
+   * Scheduler calls the session while handling a notice of this very session.
+   */
+  private async dispatch(
+    workerId: string,
+    events: SessionEvent[],
+    options: { opened?: (state: SessionState) => void; awaitNotices?: boolean } = {},
+  ): Promise<StepResult> {
+    const step = this.queue.then(() => this.process(workerId, events, options.opened));
+    this.queue = step.catch(() => undefined);
+    const result = await step;
+    for (const notice of result.notices) {
+      this.outbound = this.outbound
+        .then(() => this.deliver(notice))
+        .catch((error: unknown) => console.error("worker session: notifying the scheduler failed:", error));
+    }
+    if (options.awaitNotices) await this.outbound;
+    else if (result.notices.length > 0) this.ctx.waitUntil(this.outbound);
+    return result;
+  }
+
+  private async deliver(notice: Notice): Promise<void> {
+    if (notice.kind === "report") await this.ports.notifyScheduler(notice.report);
+    else await this.ports.bundleFinished(notice.uuid, notice.state, Date.now());
+  }
+
+  private async process(
+    workerId: string,
+    events: SessionEvent[],
+    opened?: (state: SessionState) => void,
+  ): Promise<StepResult> {
+    const result: StepResult = { notices: [], refused: [] };
+    const config = { ...DEFAULT_SESSION_CONFIG, ...(await this.ctx.storage.get<Partial<SessionConfig>>("config")) };
+    const queue = [...events];
+    for (let handled = 0; queue.length > 0 && handled < events.length * MAX_ROUNDS; handled++) {
+      const event = queue.shift();
+      if (event === undefined) break;
+      const before = this.state;
+      const { state, effects } = reduceSession(before ?? initialSessionState(workerId), event, config);
+      const writes = newWrites();
+      writeSession(before, state, writes);
+      this.state = state;
+      await commitWrites(this.ctx.storage, writes);
+      if (event.type === "socket_opened") opened?.(state);
+      for (const effect of effects) queue.push(...(await this.perform(state, effect, result)));
+    }
+    return result;
+  }
+
+  /** Carries out one effect; returns the events it leads to for this session. */
+  private async perform(state: SessionState, effect: SessionEffect, result: StepResult): Promise<SessionEvent[]> {
+    switch (effect.type) {
+      case "send":
+        this.send(state.connection, effect.message);
+        return [];
+      case "close_socket":
+        for (const ws of this.sockets(effect.connection)) {
+          try {
+            ws.close(effect.code, effect.reason);
+          } catch {
+            // Already closing.
+          }
+        }
+        return [];
+      case "notify_scheduler":
+        result.notices.push({ kind: "report", report: effect.report });
+        return [];
+      case "apply_run_event":
+        return this.applyRunEvent(
+          state,
+          effect.uuid,
+          () => this.ports.applyTransition(effect.uuid, effect.event),
+          result,
+        );
+      case "read_chunk":
+        this.reads.get(effect.id)?.chunk(effect.data);
+        return [];
+      case "read_done":
+        this.reads.get(effect.id)?.done(effect.info);
+        this.reads.delete(effect.id);
+        return [];
+      case "read_failed":
+        this.reads.get(effect.id)?.failed(effect.code, effect.message);
+        this.reads.delete(effect.id);
+        return [];
+      case "command_refused":
+        result.refused.push(effect.reason);
+        return [];
+      case "set_alarm":
+        if (effect.at === null) await this.ctx.storage.deleteAlarm();
+        else await this.ctx.storage.setAlarm(effect.at);
+        return [];
+    }
+  }
+
+  /**
+   * Applies a run event to its bundle and carries out what the transition asks: commands to this
+   * runner become events of this session, the result commit follows a finished run, and a final
+   * state goes to the Scheduler. A refused event makes the runner drop the run.
+   */
+  private async applyRunEvent(
+    state: SessionState,
+    uuid: string,
+    apply: () => Promise<TransitionOutcome>,
+    result: StepResult,
+  ): Promise<SessionEvent[]> {
+    const followUps: SessionEvent[] = [];
+    let outcome: TransitionOutcome;
+    try {
+      outcome = await apply();
+    } catch (error) {
+      // The runner reports every held run again after its next welcome.
+      console.error(`worker session ${state.worker_id}: applying a run event to ${uuid} failed:`, error);
+      return [];
+    }
+    if (!outcome.applied) return [{ type: "run_event_refused", now: Date.now(), uuid, reason: outcome.reason }];
+    for (let depth = 0; depth < 2; depth++) {
+      const routed = routeMachineEffects(uuid, outcome.effects);
+      for (const { worker_id, command } of routed.commands) {
+        if (worker_id === state.worker_id) followUps.push({ type: "command_enqueued", now: Date.now(), command });
+        else await this.ports.sendCommand(worker_id, command);
+      }
+      if (routed.final !== null) result.notices.push({ kind: "final", uuid, state: routed.final });
+      if (!routed.commit) break;
+      try {
+        outcome = await this.ports.commitResults(uuid);
+      } catch (error) {
+        console.error(`worker session ${state.worker_id}: committing the results of ${uuid} failed:`, error);
+        break;
+      }
+      if (!outcome.applied) break;
+    }
+    return followUps;
+  }
+
+  private sockets(connection: number): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => attachmentOf(ws)?.connection === connection);
+  }
+
+  private send(connection: number, message: ServerMessage): void {
+    let text: string;
+    try {
+      text = encodeMessage(message);
+    } catch (error) {
+      console.error(`worker session: not sending an invalid ${message.type} message:`, error);
+      return;
+    }
+    for (const ws of this.sockets(connection)) {
+      try {
+        ws.send(text);
+      } catch {
+        // The socket is closing; the close event follows and the command is re-sent after a reconnect.
+      }
+    }
+  }
+}
+
+function writeSession(before: SessionState | null, after: SessionState, writes: StorageWrites): void {
+  const { outbox, ...rest } = after;
+  writes.puts[STATE_KEY] = rest;
+  if (before !== null && before.outbox === outbox) return;
+  const previous = new Map<number, OutboxEntry>((before?.outbox ?? []).map((entry) => [entry.seq, entry]));
+  for (const entry of outbox) {
+    if (previous.get(entry.seq) !== entry) writes.puts[outboxKey(entry.seq)] = entry;
+    previous.delete(entry.seq);
+  }
+  for (const seq of previous.keys()) writes.deletes.push(outboxKey(seq));
+}
+
+async function loadSession(storage: DurableObjectStorage): Promise<SessionState | null> {
+  const rest = await storage.get<Omit<SessionState, "outbox">>(STATE_KEY);
+  if (rest === undefined) return null;
+  const entries = await storage.list<OutboxEntry>({ prefix: OUTBOX_PREFIX });
+  return { ...rest, outbox: [...entries.values()].sort((a, b) => a.seq - b.seq) };
+}

@@ -13,9 +13,11 @@ import { registerLogout } from "./routes/auth/logout.ts";
 import { registerRefresh } from "./routes/auth/refresh.ts";
 import { registerSignup } from "./routes/auth/signup.ts";
 import { bundleRoutes } from "./routes/bundles/bundle-routes.ts";
+import { runRoutes } from "./routes/runs/run-routes.ts";
 import { registerChangePassword } from "./routes/user/change-password.ts";
 import { registerGetUser } from "./routes/user/get-user.ts";
 import { registerVersion } from "./routes/version.ts";
+import { workerRoutes } from "./routes/workers/worker-routes.ts";
 
 const routes: ((app: App) => void)[] = [
   registerVersion,
@@ -26,6 +28,8 @@ const routes: ((app: App) => void)[] = [
   registerGetUser,
   registerChangePassword,
   ...bundleRoutes,
+  ...workerRoutes,
+  ...runRoutes,
 ];
 
 export function createApp(): App {

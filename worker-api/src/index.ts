@@ -1,7 +1,8 @@
 /** The Worker: REST API under /rest (static assets are served by the platform before us). */
 import { createApp } from "./app.ts";
 
-export { Scheduler, WorkerSession } from "@codalab/durable-objects";
+export { Scheduler } from "./durable-objects/scheduler.ts";
+export { WorkerSession } from "./durable-objects/worker-session.ts";
 
 const app = createApp();
 

@@ -136,6 +136,11 @@ export const bundles = sqliteTable(
     remote: text("remote"),
     dockerImage: text("docker_image"),
     runStatus: text("run_status"),
+    /**
+     * Bumped by every state-machine transition (worker-api/src/runs/apply-transition.ts): each
+     * statement of a transition's batch is guarded by it, so a transition applies exactly once.
+     */
+    stateVersion: integer("state_version").notNull().default(0),
     /** Everything else: user-defined keys and the less common generated fields. */
     metadata: json<Record<string, unknown>>("metadata").notNull().default({}),
   },
@@ -275,6 +280,9 @@ export const workers = sqliteTable(
     maxRuns: integer("max_runs"),
     exitAfterNumRuns: integer("exit_after_num_runs"),
     isTerminating: bool("is_terminating").notNull().default(false),
+    /** Owned by an admin who offered it to everyone: runs on it count against parallel-run and time quotas. */
+    sharedPool: bool("shared_pool").notNull().default(false),
+    preemptible: bool("preemptible").notNull().default(false),
     connected: bool("connected").notNull().default(false),
     lastCheckin: integer("last_checkin"),
     createdAt: integer("created_at").notNull().default(now),

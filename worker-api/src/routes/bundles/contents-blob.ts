@@ -21,6 +21,7 @@ import type { App } from "../../http/app-type.ts";
 import { errorResponse } from "../../http/error-response.ts";
 import { bearerSecurity, errors } from "../../http/openapi-helpers.ts";
 import { permissionCaller } from "../../permissions/permission-caller.ts";
+import { isLiveBundle, readLive } from "../../runs/live-read.ts";
 import { type BundleStore, exactLength } from "../../storage/bundle-store.ts";
 import {
   bundleStore,
@@ -73,6 +74,8 @@ async function handle(c: Context<AppEnv>): Promise<Response> {
   const path = normalizeContentsPath(rawPath);
   const db = c.get("db");
   const { row } = await requireBundle(db, await permissionCaller(c), uuid, "read");
+  // A running bundle's directory is on its worker: asked over the worker's socket (worker-api/src/runs/).
+  if (isLiveBundle(row)) return readLive(c.env, row, { kind: "blob", path, ...query, range: c.req.header("range") });
   const store = bundleStore(c);
   const target = await resolveContentsTarget(store, row, path);
   const name = path === "" ? row.name : basename(path);

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../env.ts";
 import type { App } from "../../http/app-type.ts";
 import { bearerSecurity, errors, jsonResponse } from "../../http/openapi-helpers.ts";
 import { permissionCaller } from "../../permissions/permission-caller.ts";
+import { isLiveBundle, readLive } from "../../runs/live-read.ts";
 import {
   bundleStore,
   ContentsPathParams,
@@ -62,6 +63,8 @@ async function handle(c: Context<AppEnv>): Promise<Response> {
   const path = normalizeContentsPath(rawPath);
   const db = c.get("db");
   const { row } = await requireBundle(db, await permissionCaller(c), uuid, "read");
+  // A running bundle's directory is on its worker: asked over the worker's socket (worker-api/src/runs/).
+  if (isLiveBundle(row)) return readLive(c.env, row, { kind: "info", path, depth });
   const target = await resolveContentsTarget(bundleStore(c), row, path);
   return c.json({ info: targetInfo(row, target, depth) }, 200);
 }

@@ -11,6 +11,7 @@ import { requireUser } from "../../http/caller.ts";
 import { bearerSecurity, errors, jsonBody, jsonResponse } from "../../http/openapi-helpers.ts";
 import { newUuid } from "../../ids.ts";
 import { permissionCaller } from "../../permissions/permission-caller.ts";
+import { registerRunBundleDispatch } from "../../runs/bundle-dispatch.ts";
 
 const route = createRoute({
   method: "post",
@@ -32,6 +33,8 @@ const route = createRoute({
 });
 
 export function registerCreateBundle(app: App) {
+  // Runs and makes (bundle_type run/make) and run results uploads: worker-api/src/runs/.
+  registerRunBundleDispatch(app);
   app.openapi(route, async (c) => {
     const { user } = requireUser(c);
     const caller = await permissionCaller(c);

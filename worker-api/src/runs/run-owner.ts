@@ -1,0 +1,62 @@
+/**
+ * A run's owner as the scheduler needs them: quotas (time, disk, parallel runs), group
+ * memberships (which group workers may take the run) and the permission caller used to check the
+ * owner can read every parent (spec §6: dependencies are checked against the bundle's owner).
+ */
+import {
+  DEFAULT_RUN_LIMITS,
+  type PermissionCaller,
+  type ResolvedRequirements,
+  type RunLimits,
+  resolveRunRequirements,
+  type UserUpdate,
+} from "@codalab/core";
+import { eq } from "drizzle-orm";
+import type { BundleRow } from "../bundles/bundle-fields.ts";
+import type { Db } from "../db/client.ts";
+import { userGroups, users } from "../db/schema.ts";
+import type { UserRow } from "../env.ts";
+import { machineMetadata } from "./machine-row.ts";
+
+export type RunOwner = { user: UserRow; groups: string[] };
+
+export async function loadOwner(db: Db, userId: string): Promise<RunOwner | null> {
+  const [user, memberships] = await Promise.all([
+    db.query.users.findFirst({ where: eq(users.id, userId) }),
+    db.select({ groupUuid: userGroups.groupUuid }).from(userGroups).where(eq(userGroups.userId, userId)),
+  ]);
+  if (user === undefined) return null;
+  return { user, groups: memberships.map((row) => row.groupUuid) };
+}
+
+export function ownerUpdate(owner: RunOwner): UserUpdate {
+  return {
+    user_id: owner.user.id,
+    groups: owner.groups,
+    parallel_run_quota: owner.user.parallelRunQuota,
+    is_admin: owner.user.isAdmin,
+  };
+}
+
+export function ownerCaller(owner: RunOwner): PermissionCaller {
+  return { kind: "user", userId: owner.user.id, isAdmin: owner.user.isAdmin, groupUuids: new Set(owner.groups) };
+}
+
+/** Server limits on requests; CodaLab's defaults until an operator setting exists. */
+export function runLimits(): RunLimits {
+  return DEFAULT_RUN_LIMITS;
+}
+
+/** The run's requirements now, from its request fields and what is left of the owner's quotas. */
+export function requirementsOf(row: BundleRow, owner: RunOwner): ResolvedRequirements {
+  return resolveRunRequirements(
+    machineMetadata(row),
+    {
+      time_quota: owner.user.timeQuota,
+      time_used: owner.user.timeUsed,
+      disk_quota: owner.user.diskQuota,
+      disk_used: owner.user.diskUsed,
+    },
+    runLimits(),
+  );
+}

@@ -1,0 +1,13 @@
+/** The two Durable Object namespaces, addressed the one way everything uses. */
+
+/** The Scheduler is a singleton under this name. */
+export const SCHEDULER_NAME = "scheduler";
+
+export function schedulerStub(env: Env) {
+  return env.SCHEDULER.get(env.SCHEDULER.idFromName(SCHEDULER_NAME));
+}
+
+/** One session per worker, named by the worker's id. */
+export function sessionStub(env: Env, workerId: string) {
+  return env.WORKER_SESSION.get(env.WORKER_SESSION.idFromName(workerId));
+}
