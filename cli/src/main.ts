@@ -8,6 +8,7 @@ module.enableCompileCache?.();
 
 const { createStdioOutput } = await import("./node/stdio-output.ts");
 const { runCli } = await import("./run-cli.ts");
+const { releaseConnections } = await import("./node/http-transport.ts");
 
 const out = createStdioOutput();
 process.exitCode = await runCli(process.argv.slice(2), {
@@ -15,3 +16,4 @@ process.exitCode = await runCli(process.argv.slice(2), {
   debug: process.env.CODALAB_DEBUG === "1",
   context: async () => (await import("./node/node-context.ts")).createNodeContext(out),
 });
+releaseConnections();

@@ -1,15 +1,12 @@
 /**
  * The dispatcher, free of Node specifics: argv in, exit status out. `-v`, `--help` and usage
  * errors are answered from the command list alone; a command's module, and the context (config,
- * state, API client), are loaded only when that command runs.
+ * state, API client), are loaded only when that command runs. Help, error formatting and `---`
+ * joining are imported only when needed too: every module costs start-up time.
  */
-import { joinAfterDashes } from "@codalab/core/spec/dependency-args";
 import { COMMANDS, findCommand } from "./commands/command-list.ts";
 import type { ClContext } from "./context.ts";
 import { usageError } from "./errors/cli-error.ts";
-import { formatError } from "./errors/format-error.ts";
-import { renderCommandList, versionLine } from "./help/render-help.ts";
-import { renderUsage } from "./help/render-usage.ts";
 import type { Output } from "./output/output.ts";
 
 export type RunCliOptions = {
@@ -23,13 +20,15 @@ export type RunCliOptions = {
 export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
   const { out } = options;
   try {
-    const [name, ...rest] = joinAfterDashes(argv);
+    const [name, ...rest] = argv.includes("---")
+      ? (await import("@codalab/core/spec/dependency-args")).joinAfterDashes(argv)
+      : argv;
     if (name === undefined || name === "-h" || name === "--help") {
-      out.line(renderCommandList(COMMANDS));
+      out.line((await import("./help/render-help.ts")).renderCommandList(COMMANDS));
       return 0;
     }
     if (name === "-v" || name === "--version") {
-      out.line(versionLine());
+      out.line((await import("./help/render-help.ts")).versionLine());
       return 0;
     }
     if (name.startsWith("-")) {
@@ -39,13 +38,14 @@ export async function runCli(argv: readonly string[], options: RunCliOptions): P
     if (!entry) throw usageError(`unknown command "${name}"`, "run `cl help` to list the commands");
     const command = await entry.load();
     if (wantsHelp(rest)) {
-      out.line(renderUsage(entry, command));
+      out.line((await import("./help/render-usage.ts")).renderUsage(entry, command));
       return 0;
     }
     const run = command.prepare(rest, entry);
     await run(await options.context());
     return 0;
   } catch (error) {
+    const { formatError } = await import("./errors/format-error.ts");
     const { lines, exitCode } = formatError(error, { debug: options.debug });
     for (const line of lines) out.note(line);
     return exitCode;

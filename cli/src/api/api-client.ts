@@ -10,7 +10,31 @@ import type { StoredAuth, TokenStore } from "../state/client-state.ts";
 import type { CredentialSource, Credentials } from "./credentials.ts";
 import { parseErrorBody, parseResponse, parseTokenGrant, type TokenGrant } from "./wire.ts";
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** What the client sends; a subset of fetch's RequestInit. */
+export type HttpRequestInit = {
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Aborts the request while waiting for the answer's headers (the timeout). */
+  signal: AbortSignal;
+};
+
+/** What the client reads of an answer; a fetch Response is one. */
+export type HttpResponse = {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+};
+
+/**
+ * The transport: the global fetch in the web terminal and tests, `node:http` in the Node CLI
+ * (node/http-transport.ts), which starts much faster than fetch.
+ */
+export type FetchLike = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
 
 /**
  * "required": log in first when no token is cached (most commands);
@@ -109,7 +133,7 @@ export class ApiClient {
    * the successful response with its body unread; failures throw like `request`. The timeout
    * covers sending the body and receiving the headers, never the streaming of the answer.
    */
-  async open(method: string, path: string, options: OpenOptions = {}): Promise<Response> {
+  async open(method: string, path: string, options: OpenOptions = {}): Promise<HttpResponse> {
     const payload: Payload = {
       query: options.query,
       bytes: options.body,
@@ -120,7 +144,7 @@ export class ApiClient {
   }
 
   /** The successful response, after logging in or refreshing the token as needed. */
-  async #authorized(method: string, path: string, payload: Payload, mode: AuthMode): Promise<Response> {
+  async #authorized(method: string, path: string, payload: Payload, mode: AuthMode): Promise<HttpResponse> {
     let auth = mode === "none" ? undefined : await this.#tokens.get(this.address);
     if (!auth && mode === "required") auth = await this.#logInOnce();
     if (auth && this.#expiresSoon(auth)) auth = await this.#refresh(auth);
@@ -226,7 +250,7 @@ export class ApiClient {
     return auth.expires_at * 1000 - this.#now() < REFRESH_MARGIN_MS;
   }
 
-  async #send(method: string, path: string, payload: Payload, accessToken?: string): Promise<Response> {
+  async #send(method: string, path: string, payload: Payload, accessToken?: string): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `codalab-cli/${CLIENT_VERSION}`,
@@ -275,7 +299,7 @@ export class ApiClient {
     return search ? `${url}?${search}` : url;
   }
 
-  async #readBody(response: Response): Promise<{ json: unknown } | { text: string }> {
+  async #readBody(response: HttpResponse): Promise<{ json: unknown } | { text: string }> {
     let text: string;
     try {
       text = await response.text();
@@ -290,7 +314,7 @@ export class ApiClient {
     }
   }
 
-  async #readSuccess(response: Response, method: string, path: string): Promise<unknown> {
+  async #readSuccess(response: HttpResponse, method: string, path: string): Promise<unknown> {
     if (response.status === 204) return undefined;
     const body = await this.#readBody(response);
     if ("json" in body) return body.json;
@@ -299,7 +323,7 @@ export class ApiClient {
     });
   }
 
-  async #errorFrom(response: Response): Promise<CodalabError> {
+  async #errorFrom(response: HttpResponse): Promise<CodalabError> {
     const body = await this.#readBody(response);
     const parsed = "json" in body ? parseErrorBody(body.json) : undefined;
     if (parsed) return parsed;

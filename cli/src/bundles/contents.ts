@@ -3,7 +3,7 @@
  * directory listing `cl cat` and `cl info -v` print (CodaLab's print_target_info).
  */
 import { formatSize } from "@codalab/core/format/size";
-import type { ApiClient, QueryValue } from "../api/api-client.ts";
+import type { ApiClient, HttpResponse, QueryValue } from "../api/api-client.ts";
 import type { WireBundle } from "../api/bundle-wire.ts";
 import { parseTargetInfoEnvelope, type TargetInfo } from "../api/bundle-wire.ts";
 import { parseResponse } from "../api/wire.ts";
@@ -30,18 +30,21 @@ export async function fetchTargetInfo(
   }
 }
 
+/** Set on every contents/blob answer: "file" or "directory". */
+export const TARGET_TYPE_HEADER = "x-codalab-target-type";
+
 /** The bytes of a file (or a directory's tar), unread. */
 export function openBlob(
   client: ApiClient,
   uuid: string,
   subpath: string,
   query: Record<string, QueryValue> = {},
-): Promise<Response> {
+): Promise<HttpResponse> {
   return client.open("GET", contentsPath(uuid, "blob", subpath), { query });
 }
 
 /** Copies a response body to stdout as it arrives. */
-export async function pipeToOutput(response: Response, out: Output): Promise<void> {
+export async function pipeToOutput(response: HttpResponse, out: Output): Promise<void> {
   const body = response.body;
   if (body === null) return;
   const reader = body.getReader();

@@ -60,6 +60,25 @@ export async function resolveTarget(ctx: ClContext, text: string): Promise<Resol
   return { client, bundle, subpath: target.subpath };
 }
 
+/** Where a target lives; `bundle` only when resolving its spec needed a request. */
+export type LocatedTarget = { client: ApiClient; uuid: string; subpath: string; bundle: WireBundle | undefined };
+
+/**
+ * Like resolveTarget, but a full uuid is taken as it is, without asking the server (as CodaLab
+ * does): commands that only read contents then make a single request.
+ */
+export async function locateTarget(ctx: ClContext, text: string): Promise<LocatedTarget> {
+  const target = parseTargetSpec(text);
+  const spec = parseBundleSpec(target.bundleText);
+  if (spec.ref.kind === "uuid") {
+    const client =
+      spec.instance === null ? await ctx.currentClient() : ctx.client(await ctx.resolveInstance(spec.instance));
+    return { client, uuid: spec.ref.uuid, subpath: target.subpath, bundle: undefined };
+  }
+  const { client, bundle } = await resolveBundle(ctx, target.bundleText);
+  return { client, uuid: bundle.uuid, subpath: target.subpath, bundle };
+}
+
 /** One bundle by uuid, with related lists (`children`, `host_worksheets`, `group_permissions`). */
 export async function fetchBundle(
   client: ApiClient,

@@ -1,7 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type JsonDocument, unreadableDocumentError } from "../state/json-document.ts";
+
+/**
+ * Start-up time: `import ... from "node:fs"` or `"node:fs/promises"` in an ES module builds the
+ * module's namespace, which loads fs/promises, readline and file watchers (~10 ms). Reads, on
+ * every command, take node:fs through getBuiltinModule; writes, rare, import fs/promises then.
+ */
+const fs = process.getBuiltinModule("node:fs");
 
 /**
  * A JSON file written atomically (temporary file, then rename) with mode 0600: state.json holds
@@ -13,7 +18,8 @@ export function createJsonFile(path: string): JsonDocument {
     async read() {
       let text: string;
       try {
-        text = await readFile(path, "utf8");
+        // Sync: a small file, and fs.promises alone would load much of what is avoided above.
+        text = fs.readFileSync(path, "utf8");
       } catch (error) {
         if (isErrno(error, "ENOENT")) return undefined;
         throw unreadableDocumentError(path, error instanceof Error ? error.message : String(error));
@@ -26,7 +32,10 @@ export function createJsonFile(path: string): JsonDocument {
       }
     },
     async write(value) {
+      const { mkdir, rename, rm, writeFile } = await import("node:fs/promises");
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      // node:crypto is loaded only here: most commands never write and it costs ~20 ms to load.
+      const { randomBytes } = await import("node:crypto");
       const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
       try {
         await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
