@@ -9,7 +9,6 @@
 import {
   type BundleIndex,
   CodalabError,
-  expectedPartSize,
   FINAL_STATES,
   indexDataSize,
   planUploadParts,
@@ -22,8 +21,9 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { bundles, bundleUploads, users } from "../db/schema.ts";
 import { runBatch } from "../db/statement-batch.ts";
-import { type BundleStore, contentsKey, exactLength, type StoredPart } from "../storage/bundle-store.ts";
+import { type BundleStore, contentsKey, type StoredPart } from "../storage/bundle-store.ts";
 import { forgetBundleTree } from "../storage/index-cache.ts";
+import { DIRECT_UPLOAD, storeUploadPart } from "../storage/upload-part.ts";
 import type { BundleRow } from "./bundle-fields.ts";
 import { quotaExceeded, requireDiskLeft } from "./disk-quota.ts";
 
@@ -36,9 +36,6 @@ const ManifestSchema = z.object({
 });
 type Manifest = z.infer<typeof ManifestSchema>;
 export type UploadRow = typeof bundleUploads.$inferSelect;
-
-/** A one-part upload is written straight to its key: no R2 multipart upload, no upload id. */
-const DIRECT_UPLOAD = "";
 
 export function requireUploading(row: Pick<BundleRow, "uuid" | "state">): void {
   if (row.state === "uploading") return;
@@ -146,51 +143,21 @@ export async function receivePart(
 ): Promise<{ part_number: number; size: number }> {
   requireUploading(row);
   const upload = await requireUpload(db, row.uuid);
-  const manifest = manifestOf(upload);
-  if (partNumber > manifest.part_count) {
-    throw new CodalabError(
-      "VALIDATION_FAILED",
-      `part ${partNumber} does not exist: this upload has parts 1 to ${manifest.part_count}`,
-    );
-  }
-  const expected = expectedPartSize(manifest, partNumber);
-  if (contentLength !== expected) {
-    throw new CodalabError(
-      "VALIDATION_FAILED",
-      `part ${partNumber} must be exactly ${expected} bytes (Content-Length says ${contentLength})`,
-    );
-  }
-  let stored: { etag: string };
-  try {
-    const stream = exactLength(body, expected);
-    stored =
-      upload.r2UploadId === DIRECT_UPLOAD
-        ? await store.put(upload.r2Key, stream)
-        : await store.uploadPart(upload.r2Key, upload.r2UploadId, partNumber, stream);
-  } catch (error) {
-    if (error instanceof CodalabError) throw error;
-    throw new CodalabError(
-      "BAD_REQUEST",
-      `part ${partNumber} was not stored: its body did not arrive whole (${errorText(error)}); send it again`,
-    );
-  }
-  const part = { partNumber, etag: stored.etag, size: expected };
-  // One statement, so parts arriving in parallel never overwrite each other's record.
-  const recorded = await db.all<{ bundle_uuid: string }>(sql`
-    update bundle_uploads set parts = (
-      select json_group_array(json(value)) from (
-        select value from json_each(bundle_uploads.parts) where json_extract(value, '$.partNumber') != ${partNumber}
-        union all select ${JSON.stringify(part)}
-      )
-    )
-    where bundle_uuid = ${row.uuid}
-    returning bundle_uuid`);
-  if (recorded.length === 0) {
+  const { recorded, size } = await storeUploadPart(
+    db,
+    store,
+    upload,
+    manifestOf(upload),
+    partNumber,
+    contentLength,
+    body,
+  );
+  if (!recorded) {
     const current = await db.query.bundles.findFirst({ columns: { state: true }, where: eq(bundles.uuid, row.uuid) });
     if (upload.r2UploadId === DIRECT_UPLOAD && current?.state !== "ready") await store.deleteContents(row.uuid);
     throw new CodalabError("INVALID_STATE", `the upload of bundle ${row.uuid} ended while part ${partNumber} arrived`);
   }
-  return { part_number: partNumber, size: expected };
+  return { part_number: partNumber, size };
 }
 
 function errorText(error: unknown): string {

@@ -11,22 +11,20 @@
 import {
   type BundleIndex,
   CodalabError,
-  expectedPartSize,
   indexDataSize,
   planUploadParts,
   type StartUploadRequest,
   type UploadStatus,
 } from "@codalab/core";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { BundleRow } from "../bundles/bundle-fields.ts";
 import type { Db } from "../db/client.ts";
 import { bundleUploads, workerRuns, workers } from "../db/schema.ts";
 import type { UserCaller } from "../http/caller.ts";
-import { type BundleStore, contentsKey, exactLength, type StoredPart } from "../storage/bundle-store.ts";
+import { type BundleStore, contentsKey, type StoredPart } from "../storage/bundle-store.ts";
+import { DIRECT_UPLOAD, storeUploadPart } from "../storage/upload-part.ts";
 
-/** A one-part upload is written straight to its key: no R2 multipart upload (as for datasets). */
-const DIRECT_UPLOAD = "";
 const UPLOADABLE_STATES: readonly string[] = ["starting", "preparing", "running", "worker_offline"];
 
 const ManifestSchema = z.object({
@@ -156,48 +154,11 @@ export async function receiveResultPart(
   if (manifest.completed !== undefined) {
     throw new CodalabError("INVALID_STATE", `the results upload of ${row.uuid} is already complete`);
   }
-  if (partNumber > manifest.part_count) {
-    throw new CodalabError(
-      "VALIDATION_FAILED",
-      `part ${partNumber} does not exist: this upload has parts 1 to ${manifest.part_count}`,
-    );
-  }
-  const expected = expectedPartSize(manifest, partNumber);
-  if (contentLength !== expected) {
-    throw new CodalabError(
-      "VALIDATION_FAILED",
-      `part ${partNumber} must be exactly ${expected} bytes (Content-Length says ${contentLength})`,
-    );
-  }
-  let stored: { etag: string };
-  try {
-    const stream = exactLength(body, expected);
-    stored =
-      upload.r2UploadId === DIRECT_UPLOAD
-        ? await store.put(upload.r2Key, stream)
-        : await store.uploadPart(upload.r2Key, upload.r2UploadId, partNumber, stream);
-  } catch (error) {
-    if (error instanceof CodalabError) throw error;
-    throw new CodalabError(
-      "BAD_REQUEST",
-      `part ${partNumber} was not stored: its body did not arrive whole; send it again`,
-    );
-  }
-  const part = { partNumber, etag: stored.etag, size: expected };
-  // One statement, so parts arriving in parallel never overwrite each other's record.
-  const recorded = await db.all<{ bundle_uuid: string }>(sql`
-    update bundle_uploads set parts = (
-      select json_group_array(json(value)) from (
-        select value from json_each(bundle_uploads.parts) where json_extract(value, '$.partNumber') != ${partNumber}
-        union all select ${JSON.stringify(part)}
-      )
-    )
-    where bundle_uuid = ${row.uuid}
-    returning bundle_uuid`);
-  if (recorded.length === 0) {
+  const { recorded, size } = await storeUploadPart(db, store, upload, manifest, partNumber, contentLength, body);
+  if (!recorded) {
     throw new CodalabError("INVALID_STATE", `the results upload of ${row.uuid} ended while part ${partNumber} arrived`);
   }
-  return { part_number: partNumber, size: expected };
+  return { part_number: partNumber, size };
 }
 
 /**
