@@ -3,9 +3,35 @@
  * pieces through the tar writer and into the part buffers), opened only when first read so a
  * directory of many files never holds more than one open at a time.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 const READ_CHUNK = 1024 * 1024;
+
+/** Files up to this size are read in one blocking call rather than streamed. */
+export const SMALL_FILE_BYTES = READ_CHUNK;
+
+/**
+ * At most `limit` bytes of a small file, read synchronously. For directories of many small files,
+ * each asynchronous open/read/close is a round trip through libuv's thread pool that costs far more
+ * than the read itself (20 000 files of 10 kB: 5 s streamed, well under 1 s this way); blocking the
+ * event loop for one small read costs microseconds.
+ */
+export function readSmallFile(path: string, limit: number): Uint8Array {
+  const descriptor = openSync(path, "r");
+  try {
+    const buffer = new Uint8Array(limit);
+    let filled = 0;
+    while (filled < limit) {
+      const bytesRead = readSync(descriptor, buffer, filled, limit - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === limit ? buffer : buffer.subarray(0, filled);
+  } finally {
+    closeSync(descriptor);
+  }
+}
 
 /** The bytes of `path` from `start`, at most `length` of them (default: to the end). */
 export function fileStream(path: string, start = 0, length = Number.POSITIVE_INFINITY): ReadableStream<Uint8Array> {
@@ -67,11 +93,16 @@ export async function readRange(path: string, offset: number, length: number): P
 
 const ZEROS = new Uint8Array(READ_CHUNK);
 
+/** `length` zero bytes: a view of one shared buffer when small enough, else a stream of such views. */
+export function zeros(length: number): Uint8Array | ReadableStream<Uint8Array> {
+  return length <= ZEROS.byteLength ? ZEROS.subarray(0, length) : zeroStream(length);
+}
+
 /**
  * `length` zero bytes, as views of one shared buffer: the body of a file during the dry pass that
  * measures a tar, costing no reads and no copies.
  */
-export function zeroStream(length: number): ReadableStream<Uint8Array> {
+function zeroStream(length: number): ReadableStream<Uint8Array> {
   let remaining = length;
   return new ReadableStream<Uint8Array>(
     {

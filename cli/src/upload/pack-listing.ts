@@ -5,7 +5,7 @@
  */
 import type { BundleIndex } from "@codalab/core/archive/bundle-index";
 import { TarWriter } from "@codalab/core/archive/tar-writer";
-import { fileStream, zeroStream } from "./byte-streams.ts";
+import { fileStream, readSmallFile, SMALL_FILE_BYTES, zeros } from "./byte-streams.ts";
 import type { LocalEntry } from "./local-listing.ts";
 
 export type PackedTar = { readable: ReadableStream<Uint8Array>; index: Promise<BundleIndex> };
@@ -23,7 +23,11 @@ export function packListing(entries: readonly LocalEntry[], options: { withData:
           const { source, size } = entry;
           // One byte more than listed, so a file that grew meanwhile is caught by the writer's size
           // check instead of being cut short; and read buffers sized to the file, not 1 MiB each.
-          const body = options.withData ? () => fileStream(source, 0, size + 1) : () => zeroStream(size);
+          const body = !options.withData
+            ? () => zeros(size)
+            : size < SMALL_FILE_BYTES
+              ? () => readSmallFile(source, size + 1)
+              : () => fileStream(source, 0, size + 1);
           await writer.addFile(entry.path, body, { ...member, size });
         }
       }

@@ -53,6 +53,20 @@ describe("local upload sources", () => {
     await expect(before.readRange?.(0, 3)).rejects.toThrow("changed while it was being uploaded");
   });
 
+  it("refuses to pack a file of a directory that grew or shrank after it was listed", async () => {
+    await mkdir(join(root, "d"));
+    await writeFile(join(root, "d/small.txt"), "12345");
+    await writeFile(join(root, "d/large.bin"), Buffer.alloc(2 * 1024 * 1024, 7));
+    const source = await localSource([join(root, "d")], OPTIONS);
+    await writeFile(join(root, "d/small.txt"), "123456");
+    await expect(allBytes(source)).rejects.toThrow('"small.txt" has more than the 5 bytes declared for it');
+    await writeFile(join(root, "d/small.txt"), "1234");
+    await expect(allBytes(source)).rejects.toThrow('"small.txt" has 4 bytes instead of the 5 declared for it');
+    await writeFile(join(root, "d/small.txt"), "12345");
+    await writeFile(join(root, "d/large.bin"), Buffer.alloc(2 * 1024 * 1024 + 1, 7));
+    await expect(allBytes(source)).rejects.toThrow('"large.bin" has more than the 2097152 bytes declared for it');
+  });
+
   it("excludes by name at any depth, and by path with a slash", async () => {
     await mkdir(join(root, "d/keep/cache"), { recursive: true });
     await writeFile(join(root, "d/keep/x.pyc"), "");

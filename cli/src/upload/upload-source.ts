@@ -61,7 +61,7 @@ export async function localSource(paths: readonly string[], options: SourceOptio
   const [single] = inspected;
   if (single !== undefined && inspected.length === 1) {
     if (single.kind === "directory") {
-      return directorySource(await listDirectory(single.path, "", options));
+      return directorySource(listDirectory(single.path, "", options));
     }
     const format = options.pack ? null : archiveFormatOf(basename(single.path));
     if (format === null) return fileSource(single.path, single.stats.size, stampOf(single.stats));
@@ -89,10 +89,10 @@ export async function localSource(paths: readonly string[], options: SourceOptio
     }
     seen.set(name, path);
     // Top-level paths were checked (and links refused) above; `describe` follows them when asked.
-    const top = await entryFor(path, name, { ...options, followSymlinks: true });
+    const top = entryFor(path, name, { ...options, followSymlinks: true });
     if (top === null) continue;
     entries.push(top);
-    if (top.type === "directory") entries.push(...(await listDirectory(path, name, options)));
+    if (top.type === "directory") entries.push(...listDirectory(path, name, options));
   }
   return directorySource(entries);
 }

@@ -1,14 +1,14 @@
 /**
  * The data of one archive member, in whichever form its producer has it: a stream (tar and zip
- * readers, files on disk), bytes already in memory, or a function that opens the stream only when
- * the member is actually written (so excluded members never open a file).
+ * readers, files on disk), bytes already in memory, or a function that opens the stream (or reads
+ * the bytes) only when the member is actually written (so excluded members never open a file).
  */
 import { CodalabError } from "../errors.ts";
 
 export type EntryBody =
   | ReadableStream<Uint8Array>
   | Uint8Array
-  | (() => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>);
+  | (() => ReadableStream<Uint8Array> | Uint8Array | Promise<ReadableStream<Uint8Array> | Uint8Array>);
 
 export async function openBody(body: EntryBody): Promise<ReadableStream<Uint8Array> | Uint8Array> {
   return typeof body === "function" ? await body() : body;
