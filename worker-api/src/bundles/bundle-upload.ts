@@ -11,31 +11,31 @@ import {
   CodalabError,
   FINAL_STATES,
   indexDataSize,
-  planUploadParts,
   type StartUploadRequest,
-  UPLOAD_KINDS,
   type UploadStatus,
 } from "@codalab/core";
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { bundles, bundleUploads, users } from "../db/schema.ts";
+import { bundles, users } from "../db/schema.ts";
 import { runBatch } from "../db/statement-batch.ts";
-import { type BundleStore, contentsKey, type StoredPart } from "../storage/bundle-store.ts";
+import type { BundleStore } from "../storage/bundle-store.ts";
 import { forgetBundleTree } from "../storage/index-cache.ts";
-import { DIRECT_UPLOAD, storeUploadPart } from "../storage/upload-part.ts";
+import {
+  assembleUpload,
+  checkIndexAgainstTar,
+  createUpload,
+  DIRECT_UPLOAD,
+  dropUpload,
+  findUpload,
+  manifestOf,
+  planManifest,
+  requireAllParts,
+  requireUpload,
+  statusOf,
+  storeUploadPart,
+} from "../storage/resumable-upload.ts";
 import type { BundleRow } from "./bundle-fields.ts";
 import { quotaExceeded, requireDiskLeft } from "./disk-quota.ts";
-
-/** What the client declared when it started (stored in `bundle_uploads.manifest`). */
-const ManifestSchema = z.object({
-  kind: z.enum(UPLOAD_KINDS),
-  size: z.number().int().min(0),
-  part_size: z.number().int().min(0),
-  part_count: z.number().int().min(1),
-});
-type Manifest = z.infer<typeof ManifestSchema>;
-export type UploadRow = typeof bundleUploads.$inferSelect;
 
 export function requireUploading(row: Pick<BundleRow, "uuid" | "state">): void {
   if (row.state === "uploading") return;
@@ -43,43 +43,6 @@ export function requireUploading(row: Pick<BundleRow, "uuid" | "state">): void {
     ? "a bundle in a final state can never be uploaded again"
     : "only bundles in state uploading receive contents";
   throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} is ${row.state}: ${why}`, { state: row.state });
-}
-
-function manifestOf(upload: UploadRow): Manifest {
-  const parsed = ManifestSchema.safeParse(upload.manifest);
-  if (!parsed.success) throw new CodalabError("INTERNAL", `the upload record of ${upload.bundleUuid} is unreadable`);
-  return parsed.data;
-}
-
-function statusOf(upload: UploadRow): UploadStatus {
-  const manifest = manifestOf(upload);
-  const received = [...new Set(upload.parts.map((part) => part.partNumber))].sort((a, b) => a - b);
-  return { ...manifest, received };
-}
-
-async function findUpload(db: Db, uuid: string): Promise<UploadRow | undefined> {
-  return db.query.bundleUploads.findFirst({ where: eq(bundleUploads.bundleUuid, uuid) });
-}
-
-async function requireUpload(db: Db, uuid: string): Promise<UploadRow> {
-  const upload = await findUpload(db, uuid);
-  if (upload === undefined) {
-    throw new CodalabError(
-      "INVALID_STATE",
-      `no upload in progress for bundle ${uuid}: start one with POST /rest/bundles/${uuid}/upload`,
-    );
-  }
-  return upload;
-}
-
-/** Drops the unfinished R2 multipart upload behind an upload record, if it has one. */
-export async function abortStoredUpload(store: BundleStore, upload: UploadRow): Promise<void> {
-  if (upload.r2UploadId !== DIRECT_UPLOAD) await store.abortMultipart(upload.r2Key, upload.r2UploadId);
-}
-
-async function dropUpload(db: Db, store: BundleStore, upload: UploadRow): Promise<void> {
-  await abortStoredUpload(store, upload);
-  await db.delete(bundleUploads).where(eq(bundleUploads.bundleUuid, upload.bundleUuid));
 }
 
 export async function uploadStatus(db: Db, uuid: string): Promise<UploadStatus> {
@@ -105,8 +68,7 @@ export async function startUpload(
   if (owner === undefined) throw new CodalabError("INTERNAL", `the owner of bundle ${row.uuid} is gone`);
   // A tar is larger than the data it holds, so only a file's size is known to count in full.
   requireDiskLeft(owner, request.kind === "file" ? request.size : 0);
-  const plan = planUploadParts(request.size, request.part_size);
-  const manifest: Manifest = { kind: request.kind, size: request.size, ...plan };
+  const manifest = planManifest(request.kind, request.size, request.part_size);
   const existing = await findUpload(db, row.uuid);
   if (existing !== undefined) {
     const current = manifestOf(existing);
@@ -117,19 +79,7 @@ export async function startUpload(
     await dropUpload(db, store, existing);
     await store.deleteContents(row.uuid);
   }
-  const key = contentsKey(row.uuid, manifest.kind);
-  const uploadId = manifest.part_count === 1 ? DIRECT_UPLOAD : await store.startMultipart(key);
-  const inserted = await db
-    .insert(bundleUploads)
-    .values({ bundleUuid: row.uuid, r2Key: key, r2UploadId: uploadId, manifest, parts: [] })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted.length === 0) {
-    // Another request started one at the same moment: use theirs.
-    if (uploadId !== DIRECT_UPLOAD) await store.abortMultipart(key, uploadId);
-    return statusOf(await requireUpload(db, row.uuid));
-  }
-  return { ...manifest, received: [] };
+  return createUpload(db, store, row.uuid, manifest);
 }
 
 /** Stores part `partNumber` (its body must be exactly the expected length) and records it. */
@@ -178,17 +128,7 @@ export async function completeUpload(
   requireUploading(row);
   const upload = await requireUpload(db, row.uuid);
   const manifest = manifestOf(upload);
-  const received = new Set(upload.parts.map((part) => part.partNumber));
-  const missing: number[] = [];
-  for (let n = 1; n <= manifest.part_count; n += 1) if (!received.has(n)) missing.push(n);
-  if (missing.length > 0) {
-    const shown = missing.length > 20 ? `${missing.slice(0, 20).join(", ")}, …` : missing.join(", ");
-    throw new CodalabError(
-      "INVALID_STATE",
-      `${missing.length} of ${manifest.part_count} parts have not arrived (${shown}): send them, then complete again`,
-      { missing: missing.slice(0, 1000) },
-    );
-  }
+  requireAllParts(upload, manifest);
   if (manifest.kind === "directory" && index === undefined) {
     throw new CodalabError("VALIDATION_FAILED", "index is required: a directory upload is a tar plus its index");
   }
@@ -198,13 +138,7 @@ export async function completeUpload(
 
   let dataSize: number;
   try {
-    const size = await assemble(store, upload, manifest);
-    if (size !== manifest.size) {
-      throw new CodalabError(
-        "INVALID_ARCHIVE",
-        `the upload has ${size} bytes but ${manifest.size} were declared when it started`,
-      );
-    }
+    const size = await assembleUpload(store, upload, manifest);
     dataSize = size;
     if (index !== undefined) {
       checkIndexAgainstTar(index, size);
@@ -244,40 +178,6 @@ export async function completeUpload(
     throw error;
   }
   throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} left state uploading while its upload completed`);
-}
-
-/** The assembled object's size. A repeated complete finds the object already assembled. */
-async function assemble(store: BundleStore, upload: UploadRow, manifest: Manifest): Promise<number> {
-  if (upload.r2UploadId !== DIRECT_UPLOAD) {
-    const parts: StoredPart[] = upload.parts
-      .map((part) => ({ partNumber: part.partNumber, etag: part.etag }))
-      .sort((a, b) => a.partNumber - b.partNumber);
-    try {
-      return await store.completeMultipart(upload.r2Key, upload.r2UploadId, parts);
-    } catch (error) {
-      const size = await store.size(upload.r2Key);
-      if (size === manifest.size) return size;
-      throw error;
-    }
-  }
-  const size = await store.size(upload.r2Key);
-  if (size === null) throw new CodalabError("INVALID_ARCHIVE", "the uploaded part is missing from storage");
-  return size;
-}
-
-/** What the schema cannot know: the tar's real size. Entries must lie inside it. */
-function checkIndexAgainstTar(index: BundleIndex, tarSize: number): void {
-  if (index.tar_size !== tarSize) {
-    throw new CodalabError(
-      "INVALID_ARCHIVE",
-      `the index says the tar has ${index.tar_size} bytes but ${tarSize} arrived`,
-    );
-  }
-  for (const entry of index.entries) {
-    if (entry.header_offset >= tarSize || entry.offset + entry.size > tarSize) {
-      throw new CodalabError("INVALID_ARCHIVE", `index entry ${JSON.stringify(entry.path)} lies outside the tar`);
-    }
-  }
 }
 
 /**

@@ -20,8 +20,8 @@ import { bundleDependencies, bundleUploads, worksheetItems, worksheets } from ".
 import { runBatch } from "../db/statement-batch.ts";
 import type { BundleStore } from "../storage/bundle-store.ts";
 import { forgetBundleTree } from "../storage/index-cache.ts";
+import { abortStoredUpload } from "../storage/resumable-upload.ts";
 import { type BundleAccess, bundleNotFound, fetchBundleRows, requireBundles } from "./bundle-access.ts";
-import { abortStoredUpload } from "./bundle-upload.ts";
 
 /** Uuids per statement: the quota statement binds its list twice, under D1's 100 parameters. */
 const DELETE_CHUNK = 45;

@@ -26,11 +26,11 @@ import type { App } from "../http/app-type.ts";
 import { requireUser } from "../http/caller.ts";
 import { describeIssue } from "../http/validation-hook.ts";
 import { r2BundleStore } from "../storage/bundle-store.ts";
+import { findUpload } from "../storage/resumable-upload.ts";
 import { createDerivedBundle } from "./create-derived.ts";
 import {
   completeResultUpload,
   dropResultUpload,
-  findResultUpload,
   isResultUpload,
   receiveResultPart,
   requireResultUploader,
@@ -111,7 +111,7 @@ async function resultUpload(c: Context<AppEnv>, next: Next): Promise<Response | 
     return c.json(await startResultUpload(db, store, row, await jsonBody(c, StartUploadRequestSchema)), 200);
   if (method === "GET") return c.json(await resultUploadStatus(db, uuid), 200);
   if (method === "DELETE") {
-    const upload = await findResultUpload(db, uuid);
+    const upload = await findUpload(db, uuid);
     if (upload !== undefined) await dropResultUpload(db, store, upload);
     return c.json({ uuid }, 200);
   }
