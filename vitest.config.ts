@@ -41,6 +41,9 @@ export default defineConfig({
           name: "api",
           include: ["worker-api/test/**/*.test.ts"],
           setupFiles: ["./worker-api/test/apply-migrations.ts"],
+          // Each test drives real D1, R2 and Durable Objects in workerd; on a busy 2-core machine
+          // a multi-step run lifecycle can take several seconds.
+          testTimeout: 20_000,
         },
       },
       {

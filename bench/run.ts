@@ -6,12 +6,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildWebIfMissing, quietEnv, repoRoot, startInstance } from "../scripts/local-instance.ts";
+import { buildWebIfStale, quietEnv, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { bundlesBench } from "./bundles.bench.ts";
 import { clSession } from "./cl-session.ts";
 import { cliStartup } from "./cli-startup.bench.ts";
+import { liveOutputBench, liveOutputSection } from "./live-output.bench.ts";
 import { machine, table } from "./measure.ts";
 import { schedulingBench } from "./scheduling-policy.bench.ts";
+import { worksheetsBench, worksheetsSection } from "./worksheets.bench.ts";
 
 const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-state-"));
 const adminPassword = "bench-admin-password";
@@ -40,12 +42,14 @@ SELECT printf('0x%032x', i + 1000000), 'dataset', 'ready', (SELECT id FROM users
   if (result.status !== 0) throw new Error(`seeding bundles failed:\n${result.stdout}${result.stderr}`);
 }
 
-buildWebIfMissing();
+buildWebIfStale();
 const instance = await startInstance({ port: 28787, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
 try {
   const cl = clSession(instance.url, adminPassword);
   const cli = await cliStartup(cl);
   const bundles = await bundlesBench(cl, persistDir, insertBundles);
+  const liveOutput = await liveOutputBench(instance.url, adminPassword);
+  const worksheets = await worksheetsBench(instance.url, adminPassword);
   const scheduling = schedulingBench();
   const report = `# Benchmark results
 
@@ -61,6 +65,8 @@ ${table(cli)}
 
 ${table(bundles)}
 
+${liveOutputSection(liveOutput)}
+${worksheetsSection(worksheets)}
 ## Scheduling policy (pure CPU, no I/O)
 
 ${table(scheduling)}

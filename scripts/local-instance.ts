@@ -4,7 +4,7 @@
  * so all three run exactly the same thing.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -25,8 +25,22 @@ function runNode(args: string[], what: string): void {
   }
 }
 
-export function buildWebIfMissing(force = false): void {
-  if (!force && existsSync(`${repoRoot}web/dist/index.html`)) return;
+/** Newest modification time (ms) of the files under `dir`, skipping nothing: web/src is small. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than the web app's sources, so browser tests never test a stale build. */
+export function buildWebIfStale(force = false): void {
+  const built = `${repoRoot}web/dist/index.html`;
+  if (!force && existsSync(built)) {
+    const sources = Math.max(newestMtime(`${repoRoot}web/src`), statSync(`${repoRoot}web/index.html`).mtimeMs);
+    if (statSync(built).mtimeMs >= sources) return;
+  }
   runNode(
     [`${repoRoot}node_modules/vite/bin/vite.js`, "build", "--logLevel", "warn", `${repoRoot}web`],
     "building the web app",

@@ -187,32 +187,27 @@ describe("cl alias and cl config", () => {
 });
 
 describe("cl work", () => {
-  it("switches the session to an instance by alias, and later commands use it", async () => {
+  it("switches the session to an instance by alias (its home worksheet), and later commands use it", async () => {
     const home = await makeClHome();
     expect((await runCl(["alias", "test", baseUrl], { home })).code).toBe(0);
-    expect(await runCl(["work", "test::"], { home })).toEqual({
-      code: 0,
-      stdout: `Switched to instance: ${baseUrl}\n`,
-      stderr: "",
-    });
-    expect((await runCl(["work"], { home })).stdout).toBe(`Currently on instance: ${baseUrl}\n`);
+    const switched = await runCl(["work", "test::"], { home, env: admin });
+    expect(switched.stderr).toBe("");
+    expect(switched.stdout).toMatch(
+      new RegExp(`^Switched to worksheet: ${baseUrl}/worksheets/0x[0-9a-f]{32} \\(home-codalab\\)\n$`),
+    );
+    expect((await runCl(["work"], { home, env: admin })).stdout).toBe(
+      switched.stdout.replace("Switched to", "Currently on"),
+    );
     const status = await runCl(["status"], { home, env: admin });
     expect(status.stdout).toContain(`address: ${baseUrl}\n`);
   });
 
   it("keeps sessions apart: another session still uses the default instance", async () => {
     const home = await makeClHome({ aliases: { test: baseUrl } });
-    await runCl(["work", "test::"], { home, env: { CODALAB_SESSION: "one" } });
-    expect((await runCl(["work"], { home, env: { CODALAB_SESSION: "one" } })).stdout).toContain(baseUrl);
-    expect((await runCl(["work"], { home, env: { CODALAB_SESSION: "two" } })).stdout).toBe(
-      "Currently on instance: http://localhost:8787\n",
-    );
-  });
-
-  it("refuses worksheet specs with a usage error for now", async () => {
-    const { code, stderr } = await runCl(["work", "home-admin"]);
-    expect(code).toBe(2);
-    expectOneError(stderr, /^error: cannot switch to "home-admin": worksheets are not supported yet/);
+    await runCl(["work", "test::"], { home, env: { ...admin, CODALAB_SESSION: "one" } });
+    expect((await runCl(["work"], { home, env: { ...admin, CODALAB_SESSION: "one" } })).stdout).toContain(baseUrl);
+    const other = await runCl(["work"], { home, env: { ...admin, CODALAB_SESSION: "two" } });
+    expectOneError(other.stderr, "cannot reach http://localhost:8787");
   });
 });
 
@@ -229,9 +224,10 @@ describe("an unreachable instance", () => {
   it("cannot become the session's instance", async () => {
     const nowhere = await unusedAddress();
     const home = await makeClHome();
-    const { code, stderr } = await runCl(["work", `${nowhere}::`], { home });
+    const { code, stderr } = await runCl(["work", `${nowhere}::`], { home, env: admin });
     expect(code).toBe(1);
     expectOneError(stderr, `cannot reach ${nowhere}`);
-    expect((await runCl(["work"], { home })).stdout).toBe("Currently on instance: http://localhost:8787\n");
+    // The session stayed on the default instance.
+    expectOneError((await runCl(["work"], { home, env: admin })).stderr, "cannot reach http://localhost:8787");
   });
 });

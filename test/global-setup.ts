@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildWebIfMissing, startInstance } from "../scripts/local-instance.ts";
+import { buildWebIfStale, startInstance } from "../scripts/local-instance.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,7 +19,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const persistDir = mkdtempSync(join(tmpdir(), "codalab-e2e-"));
   const adminPassword = "e2e-admin-password";
-  buildWebIfMissing();
+  buildWebIfStale();
   const port = 18787 + Math.floor(Math.random() * 1000);
   const instance = await startInstance({ port, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
   project.provide("baseUrl", instance.url);

@@ -1,8 +1,16 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 
 export default defineConfig({
   plugins: [solid()],
+  resolve: {
+    // The web terminal runs the CLI's commands, whose argument parser (citty) uses Node's
+    // util.parseArgs; the browser gets a faithful stand-in instead of Vite's throwing stub.
+    alias: [
+      { find: /^node:util$/, replacement: fileURLToPath(new URL("./src/terminal/parse-args.ts", import.meta.url)) },
+    ],
+  },
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -13,8 +21,15 @@ export default defineConfig({
         moduleSideEffects: [{ test: /[\\/]core[\\/]src[\\/]/, sideEffects: false }],
       },
       output: {
-        // The framework changes rarely, so it gets a chunk of its own that browsers keep cached across deploys.
-        codeSplitting: { groups: [{ name: "solid", test: /[\\/]node_modules[\\/](solid-js|@solidjs)[\\/]/ }] },
+        codeSplitting: {
+          groups: [
+            // The framework changes rarely, so it gets a chunk of its own that browsers keep cached across deploys.
+            { name: "solid", test: /[\\/]node_modules[\\/](solid-js|@solidjs)[\\/]/, priority: 2 },
+            // Small modules several pages share go together: one request instead of a dozen tiny
+            // ones on the way to the worksheet page's first render.
+            { name: "shared", test: /[\\/](web|core)[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
+          ],
+        },
       },
     },
   },

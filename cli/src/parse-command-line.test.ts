@@ -54,6 +54,11 @@ describe("parseCommandLine", () => {
     expect(parse("x", "--name=-odd")).toMatchObject({ name: "-odd" });
   });
 
+  it("takes a negative number as an option's value, as argparse does", () => {
+    expect(parse("x", "--name", "-2")).toMatchObject({ name: "-2" });
+    expect(parse("x", "-n", "-1.5")).toMatchObject({ name: "-1.5" });
+  });
+
   it("treats a lone - as a positional (stdin, by convention)", () => {
     expect(parse("-")).toMatchObject({ target: "-" });
   });

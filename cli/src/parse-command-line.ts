@@ -83,7 +83,8 @@ function checkShortCluster(arg: string, options: OptionTable, next: string | und
 }
 
 function requireValue(value: string | undefined, flag: string, help: string): void {
-  if (value === undefined || (value.startsWith("-") && value !== "-")) {
+  // argparse's rule: `-` and negative numbers (`--request-priority -2`) are values, not options.
+  if (value === undefined || (value.startsWith("-") && value !== "-" && !/^-\d+(\.\d+)?$/.test(value))) {
     throw usageError(`option ${flag} needs a value`, `${help} (write ${flag}=VALUE for a value starting with -)`);
   }
 }

@@ -4,6 +4,7 @@
  * only core; every database row, bucket key and stub is behind these.
  */
 import type {
+  AssignedRun,
   BundleState,
   CommandInput,
   MachineEffect,
@@ -21,8 +22,11 @@ export type TransitionOutcome =
 
 export type CommandOutcome = { ok: true } | { ok: false; reason: string };
 
-/** Delivering an assignment can fail for good (`fatal`: the run can no longer be run by its owner). */
-export type DeliveryOutcome = { ok: true } | { ok: false; reason: string; fatal: boolean };
+/** A placed run's `assign` command, or why its owner can no longer run it (the run is then killed). */
+export type AssignmentBuild = { run: AssignedRun } | { refusal: string };
+
+/** Events for one bundle, applied in order. */
+export type TransitionItem = { uuid: string; events: MachineEvent[] };
 
 /** Changing bundles and reaching workers: shared by both objects. */
 export type BundlePorts = {
@@ -35,8 +39,12 @@ export type BundlePorts = {
 export type SchedulerPorts = BundlePorts & {
   /** Answers `dependencies_ready` / `dependencies_failed` (or nothing while parents are unsettled). */
   checkDependencies(uuids: readonly string[], now: number): Promise<SchedulerEvent[]>;
-  /** Builds the `assign` command from the bundle row and queues it on the worker's session. */
-  deliverAssignment(uuid: string, workerId: string): Promise<DeliveryOutcome>;
+  /** Many bundles' events in a few round trips: one outcome per event, by bundle. */
+  applyTransitions(items: readonly TransitionItem[]): Promise<Map<string, TransitionOutcome[]>>;
+  /** The `assign` commands of placed runs, from their bundle rows (missing bundles are left out). */
+  buildAssignments(uuids: readonly string[]): Promise<Map<string, AssignmentBuild>>;
+  /** Queues commands on one worker's session in one call, in order; one outcome each. */
+  sendCommands(workerId: string, commands: readonly CommandInput[]): Promise<CommandOutcome[]>;
   revokeAssignment(uuid: string, workerId: string): Promise<void>;
   setStagedStatus(statuses: readonly StagedStatusUpdate[]): Promise<void>;
   /** A session's report as scheduler events (worker rows looked up and updated). */

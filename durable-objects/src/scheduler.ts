@@ -19,8 +19,10 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type BundleState,
+  type CommandInput,
   DEFAULT_SCHEDULER_CONFIG,
   initialSchedulerState,
+  type MachineEvent,
   reduceSchedulerBatch,
   type SchedulerConfig,
   type SchedulerEffect,
@@ -30,7 +32,7 @@ import {
 } from "@codalab/core";
 import { commitWrites, diffRecord, loadRecord, newWrites, type StorageWrites } from "./keyed-storage.ts";
 import { routeMachineEffects } from "./machine-effects.ts";
-import type { SchedulerPorts } from "./ports.ts";
+import type { SchedulerPorts, TransitionOutcome } from "./ports.ts";
 
 const RECORDS = ["waiting", "staged", "placed", "offline", "workers", "users"] as const;
 type Meta = Pick<SchedulerState, "version" | "alarm_at" | "status_flushed_at" | "statuses_stale">;
@@ -170,14 +172,23 @@ export abstract class SchedulerObject extends DurableObject<Env> {
   private async perform(effects: readonly SchedulerEffect[]): Promise<SchedulerEvent[]> {
     const followUps: SchedulerEvent[] = [];
     const failed: SchedulerEffect[] = [];
-    /** Runs whose `assigned` transition the database refused: their delivery is skipped. */
-    const withdrawn = new Set<string>();
-    for (const effect of effects) {
+    for (let index = 0; index < effects.length; ) {
+      const first = effects[index] as SchedulerEffect;
+      let end = index + 1;
+      // Transitions and deliveries next to each other (a placement pass) go together, in bulk.
+      if (isBulk(first)) while (end < effects.length && isBulk(effects[end] as SchedulerEffect)) end++;
+      const group = effects.slice(index, end);
+      index = end;
       try {
-        followUps.push(...(await this.performOne(effect, withdrawn)));
+        followUps.push(
+          ...(isBulk(first) ? await this.performBulk(group) : await this.performOne(first as SingleEffect)),
+        );
       } catch (error) {
-        console.error(`scheduler: ${effect.type} failed; retrying in ${RETRY_AFTER_MS} ms:`, error);
-        failed.push(effect);
+        console.error(
+          `scheduler: ${group.map((effect) => effect.type).join(", ")} failed; retrying in ${RETRY_AFTER_MS} ms:`,
+          error,
+        );
+        failed.push(...group);
       }
     }
     this.journal.push(...failed);
@@ -193,7 +204,94 @@ export abstract class SchedulerObject extends DurableObject<Env> {
     return followUps;
   }
 
-  private async performOne(effect: SchedulerEffect, withdrawn: Set<string>): Promise<SchedulerEvent[]> {
+  /**
+   * Transitions and assignments in bulk: every bundle's events applied in a few round trips while
+   * the `assign` commands are built from the rows; then each worker's commands go to its session in
+   * one call. A run whose `assigned` transition was refused is withdrawn and not delivered.
+   */
+  private async performBulk(effects: readonly SchedulerEffect[]): Promise<SchedulerEvent[]> {
+    const ports = this.ports;
+    const events = new Map<string, MachineEvent[]>();
+    const deliveries: { uuid: string; worker_id: string }[] = [];
+    for (const effect of effects) {
+      if (effect.type === "transition") {
+        const list = events.get(effect.uuid);
+        if (list === undefined) events.set(effect.uuid, [effect.event]);
+        else list.push(effect.event);
+      } else if (effect.type === "deliver_assignment") {
+        deliveries.push(effect);
+      }
+    }
+    const [outcomes, builds] = await Promise.all([
+      ports.applyTransitions([...events].map(([uuid, list]) => ({ uuid, events: list }))),
+      deliveries.length > 0 ? ports.buildAssignments(deliveries.map((delivery) => delivery.uuid)) : new Map(),
+    ]);
+    const now = Date.now();
+    const followUps: SchedulerEvent[] = [];
+    const withdrawn = new Set<string>();
+    for (const [uuid, list] of events) {
+      const results = outcomes.get(uuid) ?? [];
+      for (const [i, event] of list.entries()) {
+        const outcome = results[i];
+        if (outcome?.applied) followUps.push(...(await this.carryOut(uuid, outcome)));
+        else if (event.type === "assigned") {
+          withdrawn.add(uuid);
+          followUps.push({ type: "run_withdrawn", now, uuid });
+        }
+      }
+    }
+    const byWorker = new Map<string, { uuid: string; command: CommandInput }[]>();
+    for (const { uuid, worker_id } of deliveries) {
+      const build = builds.get(uuid);
+      // Deleted since it was placed: the scheduler hears of that separately.
+      if (withdrawn.has(uuid) || build === undefined) continue;
+      if ("refusal" in build) {
+        const killed = await this.applyTransition(uuid, {
+          type: "kill_requested",
+          at: seconds(now),
+          message: build.refusal,
+        });
+        followUps.push(...(killed ?? []));
+        continue;
+      }
+      const entry = { uuid, command: { type: "assign", run: build.run } as const };
+      const list = byWorker.get(worker_id);
+      if (list === undefined) byWorker.set(worker_id, [entry]);
+      else list.push(entry);
+    }
+    const sent = await Promise.all(
+      [...byWorker].map(async ([workerId, commands]) => ({
+        workerId,
+        commands,
+        outcomes: await ports.sendCommands(
+          workerId,
+          commands.map((entry) => entry.command),
+        ),
+      })),
+    );
+    for (const { workerId, commands, outcomes: results } of sent) {
+      for (const [i, { uuid }] of commands.entries()) {
+        const result = results[i];
+        if (result === undefined || result.ok) continue;
+        const rejected = await this.applyTransition(uuid, {
+          type: "assignment_rejected",
+          worker_id: workerId,
+          reason: result.reason,
+          at: seconds(now),
+        });
+        followUps.push(...(rejected ?? []), {
+          type: "assignment_rejected",
+          now,
+          worker_id: workerId,
+          uuid,
+          reason: result.reason,
+        });
+      }
+    }
+    return followUps;
+  }
+
+  private async performOne(effect: SingleEffect): Promise<SchedulerEvent[]> {
     const ports = this.ports;
     const now = Date.now();
     switch (effect.type) {
@@ -202,41 +300,6 @@ export abstract class SchedulerObject extends DurableObject<Env> {
       case "start_make":
         this.startMake(effect.uuid);
         return [];
-      case "transition": {
-        const events = await this.applyTransition(effect.uuid, effect.event);
-        if (events === null) {
-          if (effect.event.type === "assigned") {
-            withdrawn.add(effect.uuid);
-            return [{ type: "run_withdrawn", now, uuid: effect.uuid }];
-          }
-          return [];
-        }
-        return events;
-      }
-      case "deliver_assignment": {
-        if (withdrawn.has(effect.uuid)) return [];
-        const outcome = await ports.deliverAssignment(effect.uuid, effect.worker_id);
-        if (outcome.ok) return [];
-        if (outcome.fatal) {
-          return (
-            (await this.applyTransition(effect.uuid, {
-              type: "kill_requested",
-              at: seconds(now),
-              message: outcome.reason,
-            })) ?? []
-          );
-        }
-        const events = await this.applyTransition(effect.uuid, {
-          type: "assignment_rejected",
-          worker_id: effect.worker_id,
-          reason: outcome.reason,
-          at: seconds(now),
-        });
-        return [
-          ...(events ?? []),
-          { type: "assignment_rejected", now, worker_id: effect.worker_id, uuid: effect.uuid, reason: outcome.reason },
-        ];
-      }
       case "revoke_assignment":
         await ports.revokeAssignment(effect.uuid, effect.worker_id);
         return [];
@@ -256,17 +319,23 @@ export abstract class SchedulerObject extends DurableObject<Env> {
     uuid: string,
     event: Parameters<SchedulerPorts["applyTransition"]>[1],
   ): Promise<SchedulerEvent[] | null> {
-    let outcome = await this.ports.applyTransition(uuid, event);
-    if (!outcome.applied) return null;
+    const outcome = await this.ports.applyTransition(uuid, event);
+    return outcome.applied ? this.carryOut(uuid, outcome) : null;
+  }
+
+  /** What an applied transition asks for: commands to sessions, a result commit, news of a final state. */
+  private async carryOut(uuid: string, applied: AppliedOutcome): Promise<SchedulerEvent[]> {
+    let effects = applied.effects;
     const followUps: SchedulerEvent[] = [];
     for (let depth = 0; depth < 2; depth++) {
-      const routed = routeMachineEffects(uuid, outcome.effects);
+      const routed = routeMachineEffects(uuid, effects);
       for (const { worker_id, command } of routed.commands) await this.ports.sendCommand(worker_id, command);
       if (routed.final !== null)
         followUps.push({ type: "bundle_finished", now: Date.now(), uuid, state: routed.final });
       if (!routed.commit) break;
-      outcome = await this.ports.commitResults(uuid);
-      if (!outcome.applied) break;
+      const committed = await this.ports.commitResults(uuid);
+      if (!committed.applied) break;
+      effects = committed.effects;
     }
     return followUps;
   }
@@ -301,6 +370,13 @@ export abstract class SchedulerObject extends DurableObject<Env> {
       this.ctx.waitUntil(making);
     }
   }
+}
+
+type AppliedOutcome = Extract<TransitionOutcome, { applied: true }>;
+type SingleEffect = Exclude<SchedulerEffect, { type: "transition" | "deliver_assignment" }>;
+
+function isBulk(effect: SchedulerEffect): boolean {
+  return effect.type === "transition" || effect.type === "deliver_assignment";
 }
 
 function seconds(now: number): number {

@@ -42,16 +42,19 @@ import type { CommandOutcome, SessionPorts, TransitionOutcome } from "./ports.ts
 
 /** The Worker names the session's worker on the upgrade request it forwards. */
 export const WORKER_ID_HEADER = "x-codalab-worker-id";
+/** …and the worker token that opened the socket, if one did (its revocation closes the socket). */
+export const WORKER_TOKEN_ID_HEADER = "x-codalab-worker-token-id";
 
 export type LiveReadRequest = { uuid: string; path: string; spec: ReadSpec };
 export type LiveReadReply =
   | { ok: true; info: TargetInfo }
-  | { ok: true; stream: ReadableStream<Uint8Array> }
+  /** `id` names the read for `cancelRead`. */
+  | { ok: true; stream: ReadableStream<Uint8Array>; id: string }
   | { ok: false; code: string; message: string };
 
-type Attachment = { v: 1; connection: number };
+type Attachment = { v: 1; connection: number; token?: string };
 type Notice = { kind: "report"; report: SessionReport } | { kind: "final"; uuid: string; state: BundleState };
-type StepResult = { notices: Notice[]; refused: string[] };
+type StepResult = { notices: Notice[]; refused: { command: CommandInput; reason: string }[] };
 
 const STATE_KEY = "session";
 const OUTBOX_PREFIX = "outbox:";
@@ -66,17 +69,21 @@ function attachmentOf(ws: WebSocket): Attachment | null {
   const value: unknown = ws.deserializeAttachment();
   if (typeof value !== "object" || value === null) return null;
   const connection = Reflect.get(value, "connection");
-  return typeof connection === "number" ? { v: 1, connection } : null;
+  const token = Reflect.get(value, "token");
+  if (typeof connection !== "number") return null;
+  return typeof token === "string" ? { v: 1, connection, token } : { v: 1, connection };
 }
 
 /** The reply stream of one live read: created at the first chunk, so an early failure is a plain error. */
 class ReadReply {
+  private readonly id: string;
   private readonly settle: (reply: LiveReadReply) => void;
   private readonly cancel: () => void;
   private writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   private cancelled = false;
 
-  constructor(settle: (reply: LiveReadReply) => void, cancel: () => void) {
+  constructor(id: string, settle: (reply: LiveReadReply) => void, cancel: () => void) {
+    this.id = id;
     this.settle = settle;
     this.cancel = cancel;
   }
@@ -85,19 +92,23 @@ class ReadReply {
     if (this.writer) return this.writer;
     const pipe = new IdentityTransformStream();
     this.writer = pipe.writable.getWriter();
-    this.settle({ ok: true, stream: pipe.readable });
+    this.settle({ ok: true, stream: pipe.readable, id: this.id });
     return this.writer;
   }
 
+  private stop(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.cancel();
+  }
+
   chunk(data: string): void {
+    const writer = this.open();
+    // A follow read's first chunk is empty: it only opens the reply, so the caller is not kept
+    // waiting for the run's first output.
+    if (data === "") return;
     // Not awaited: a slow reader must not hold up the session (heartbeats, other runs).
-    this.open()
-      .write(decodeChunk(data))
-      .catch(() => {
-        if (this.cancelled) return;
-        this.cancelled = true;
-        this.cancel();
-      });
+    writer.write(decodeChunk(data)).catch(() => this.stop());
   }
 
   done(info: TargetInfo | undefined): void {
@@ -146,12 +157,13 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
     }
     const workerId = request.headers.get(WORKER_ID_HEADER);
     if (!workerId) return new Response(`missing ${WORKER_ID_HEADER}`, { status: 400 });
+    const token = request.headers.get(WORKER_TOKEN_ID_HEADER) ?? undefined;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     await this.dispatch(workerId, [{ type: "socket_opened", now: Date.now() }], {
       opened: (state) => {
         this.ctx.acceptWebSocket(server);
-        server.serializeAttachment({ v: 1, connection: state.connection } satisfies Attachment);
+        server.serializeAttachment({ v: 1, connection: state.connection, token } satisfies Attachment);
       },
       awaitNotices: true,
     });
@@ -210,18 +222,30 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
 
   /** Queues a command for the runner (sent at once when connected, again after a reconnect until acknowledged). */
   async enqueue(workerId: string, command: CommandInput): Promise<CommandOutcome> {
-    const result = await this.dispatch(workerId, [{ type: "command_enqueued", now: Date.now(), command }]);
-    const [reason] = result.refused;
-    if (command.type === "assign" && this.state?.announced === false) {
+    const [outcome] = await this.enqueueMany(workerId, [command]);
+    return outcome ?? { ok: true };
+  }
+
+  /** Queues several commands in order, in one call (a placement pass); one outcome per command. */
+  async enqueueMany(workerId: string, commands: readonly CommandInput[]): Promise<CommandOutcome[]> {
+    const now = Date.now();
+    const result = await this.dispatch(
+      workerId,
+      commands.map((command): SessionEvent => ({ type: "command_enqueued", now, command })),
+    );
+    const outcomes = commands.map((command): CommandOutcome => {
+      const refusal = result.refused.find((entry) => entry.command === command);
+      return refusal === undefined ? { ok: true } : { ok: false, reason: refusal.reason };
+    });
+    if (commands.some((command) => command.type === "assign") && this.state?.announced === false) {
       // The Scheduler placed a run here although this worker is gone (a lost notice): tell it
       // again, so the run's lease ends in a re-stage instead of another placement here.
-      const now = Date.now();
       this.outbound = this.outbound
         .then(() => this.deliver({ kind: "report", report: { type: "worker_disconnected", now, worker_id: workerId } }))
         .catch((error: unknown) => console.error("worker session: notifying the scheduler failed:", error));
       this.ctx.waitUntil(this.outbound);
     }
-    return reason === undefined ? { ok: true } : { ok: false, reason };
+    return outcomes;
   }
 
   /** The scheduler took the run back: drop an unsent assignment, or kill the run on the runner. */
@@ -238,7 +262,7 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
     const reply = new Promise<LiveReadReply>((resolve) => {
       this.reads.set(
         id,
-        new ReadReply(resolve, () => {
+        new ReadReply(id, resolve, () => {
           this.reads.delete(id);
           void this.dispatch(workerId, [{ type: "read_cancelled", now: Date.now(), id }]).catch(() => undefined);
         }),
@@ -246,6 +270,34 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
     });
     await this.dispatch(workerId, [{ type: "read_requested", now: Date.now(), id, ...request }]);
     return reply;
+  }
+
+  /**
+   * The caller of a streaming read no longer wants it. Needed because a reader cancelling across
+   * RPC is only noticed here at the next chunk, and a followed file may stay silent for hours.
+   */
+  async cancelRead(workerId: string, id: string): Promise<void> {
+    const reply = this.reads.get(id);
+    if (reply === undefined) return;
+    this.reads.delete(id);
+    reply.failed("cancelled", "the reader went away");
+    await this.dispatch(workerId, [{ type: "read_cancelled", now: Date.now(), id }]);
+  }
+
+  /** A worker token was revoked: the runner connected with it is told so and its socket closed. */
+  async disconnectToken(workerId: string, tokenId: string): Promise<void> {
+    const state = this.state;
+    if (state === null || !state.connected) return;
+    const current = this.sockets(state.connection).some((ws) => attachmentOf(ws)?.token === tokenId);
+    if (!current) return;
+    await this.dispatch(workerId, [
+      {
+        type: "disconnect_requested",
+        now: Date.now(),
+        code: "token_revoked",
+        reason: "the worker token of this runner was revoked: give it a new one (--token-file) and start it again",
+      },
+    ]);
   }
 
   /** The current state, for diagnostics and tests. */
@@ -292,18 +344,27 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
   ): Promise<StepResult> {
     const result: StepResult = { notices: [], refused: [] };
     const config = { ...DEFAULT_SESSION_CONFIG, ...(await this.ctx.storage.get<Partial<SessionConfig>>("config")) };
-    const queue = [...events];
-    for (let handled = 0; queue.length > 0 && handled < events.length * MAX_ROUNDS; handled++) {
-      const event = queue.shift();
-      if (event === undefined) break;
+    let queue = [...events];
+    // Each round reduces every queued event, stores the state once, then carries out the effects
+    // in order (a placement pass queues dozens of commands: one write, not one each).
+    for (let round = 0; queue.length > 0 && round < MAX_ROUNDS; round++) {
       const before = this.state;
-      const { state, effects } = reduceSession(before ?? initialSessionState(workerId), event, config);
+      let state = before ?? initialSessionState(workerId);
+      let openedState: SessionState | null = null;
+      const pending: { state: SessionState; effect: SessionEffect }[] = [];
+      for (const event of queue) {
+        const step = reduceSession(state, event, config);
+        state = step.state;
+        if (event.type === "socket_opened") openedState = state;
+        for (const effect of step.effects) pending.push({ state, effect });
+      }
       const writes = newWrites();
       writeSession(before, state, writes);
       this.state = state;
       await commitWrites(this.ctx.storage, writes);
-      if (event.type === "socket_opened") opened?.(state);
-      for (const effect of effects) queue.push(...(await this.perform(state, effect, result)));
+      if (openedState !== null) opened?.(openedState);
+      queue = [];
+      for (const { state: at, effect } of pending) queue.push(...(await this.perform(at, effect, result)));
     }
     return result;
   }
@@ -333,9 +394,14 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
           () => this.ports.applyTransition(effect.uuid, effect.event),
           result,
         );
-      case "read_chunk":
-        this.reads.get(effect.id)?.chunk(effect.data);
+      case "read_chunk": {
+        const reply = this.reads.get(effect.id);
+        // Its caller went with an eviction of this object: the runner need not go on (a follow
+        // read would never end by itself).
+        if (reply === undefined) return [{ type: "read_cancelled", now: Date.now(), id: effect.id }];
+        reply.chunk(effect.data);
         return [];
+      }
       case "read_done":
         this.reads.get(effect.id)?.done(effect.info);
         this.reads.delete(effect.id);
@@ -345,7 +411,7 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
         this.reads.delete(effect.id);
         return [];
       case "command_refused":
-        result.refused.push(effect.reason);
+        result.refused.push({ command: effect.command, reason: effect.reason });
         return [];
       case "set_alarm":
         if (effect.at === null) await this.ctx.storage.deleteAlarm();

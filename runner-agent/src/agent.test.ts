@@ -72,10 +72,11 @@ describe("the runner agent against a server", () => {
     });
     await socket.next(byUuid("run_ack", UUID_A));
     expect(await socket.next((m) => m.type === "ack" && m.seq === seq)).toBeTruthy();
-    await socket.next(stage(UUID_A, "preparing"));
+    expect(await socket.next(stage(UUID_A, "preparing"))).toMatchObject({ runtime: "docker" });
     await socket.next(stage(UUID_A, "running"));
     const finished = await socket.next(byUuid("run_finished", UUID_A));
     expect(finished).toMatchObject({
+      runtime: "docker",
       exitcode: 0,
       failure_message: null,
       killed: false,
@@ -382,20 +383,20 @@ describe("the runner agent against a server", () => {
     expect(second.log.text()).toContain("re-attached to fake-1");
   });
 
-  it("drains on request: hands back running runs, reconnects without them and stops", async () => {
+  it("drains on request: hands back running runs with run_restaged and stops", async () => {
     harness = await startAgent(server);
     (harness.runtime as FakeRuntime).behaviour = () => ({ durationMs: Number.POSITIVE_INFINITY });
     harness.socket.send({ type: "assign", seq: harness.seq(), run: assignedRun() });
     await harness.socket.next(stage(UUID_A, "running"));
-    const next = server.nextSocket();
     const draining = harness.agent.drain("test");
     expect(await harness.socket.next("capacity_update")).toMatchObject({ is_terminating: true, max_runs: 0 });
-    const socket = await next;
-    const hello = await server.welcome(socket);
-    expect(hello).toMatchObject({ runs: [], is_terminating: true, max_runs: 0 });
+    expect(await harness.socket.next(byUuid("run_restaged", UUID_A))).toMatchObject({
+      reason: "handed back: the worker is shutting down",
+    });
     await draining;
     expect(await harness.agent.finished).toBe(0);
     expect(harness.socket.all("run_finished")).toEqual([]);
+    expect([...(harness.runtime as FakeRuntime).handles.values()][0]?.removed).toBe(true);
     harness = undefined;
   });
 

@@ -3,8 +3,8 @@
  * the server's commands (assign, kill, write, read, mark_finalized, reconcile). Runs survive a
  * restart through state.json: on start they are reloaded, their containers re-attached (orphans
  * removed) and reported in `hello`. A graceful stop hands back runs that have not finished
- * running (dropping them and reconnecting, so the server re-stages them at once), lets uploads
- * finish, and exits.
+ * running (dropping them and saying `run_restaged`, so the server re-stages them at once), lets
+ * uploads finish, and exits.
  */
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -79,6 +79,8 @@ export class Agent {
   private readonly timing: AgentTiming;
   private readonly now: () => number;
   private readonly seen = new SeenCommands();
+  /** Reads being answered, by correlation id, so `read_cancel` can stop them. */
+  private readonly reads = new Map<string, AbortController>();
   private runsTaken = 0;
   private draining = false;
   private capacity: Capacity = { cpus: 0, gpus: 0, memory_bytes: 0, free_disk_bytes: 0 };
@@ -117,6 +119,7 @@ export class Agent {
         welcome: () => this.reportAll(),
         command: (message) => this.command(message),
         read: (message) => void this.read(message),
+        readCancel: (message) => this.reads.get(message.id)?.abort(),
         fatal: (message) => {
           log.error(`the server refuses this runner: ${message}`);
           void this.stop(1);
@@ -384,6 +387,8 @@ export class Agent {
       return;
     }
     let index = 0;
+    const cancel = new AbortController();
+    this.reads.set(message.id, cancel);
     await serveRead(
       {
         root: controller.runDir,
@@ -391,6 +396,10 @@ export class Agent {
         hidden: this.protectedPaths(controller),
         path: message.path,
         spec: message.spec,
+        // A followed file ends when the run's command has exited (its results are uploaded next).
+        isRunning: () =>
+          !controller.isDropped && (controller.record.stage === "preparing" || controller.record.stage === "running"),
+        signal: cancel.signal,
       },
       {
         chunk: async (data) => {
@@ -417,6 +426,7 @@ export class Agent {
         error: (code, text) => this.send({ type: "read_error", id: message.id, code, message: text.slice(0, 1024) }),
       },
     );
+    this.reads.delete(message.id);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -449,9 +459,10 @@ export class Agent {
   }
 
   /**
-   * Graceful stop: take no more runs, hand back those not finished running (the server re-stages
-   * them when our next hello no longer lists them), let uploads and finalisation finish for up to
-   * `--drain-timeout`, then stop. A second call (second signal) stops at once.
+   * Graceful stop: take no more runs, hand back those not finished running (`run_restaged`: the
+   * server re-stages them at once; if the socket is down, our next hello no longer lists them, which
+   * does the same), let uploads and finalisation finish for up to `--drain-timeout`, then stop. A
+   * second call (second signal) stops at once.
    */
   async drain(reason: string): Promise<void> {
     const { log, config } = this.deps;
@@ -466,11 +477,9 @@ export class Agent {
     const handBack = [...this.runs.values()].filter(
       (controller) => controller.record.stage === "preparing" || controller.record.stage === "running",
     );
-    await Promise.all(handBack.map((controller) => controller.drop("handed back: the worker is shutting down")));
-    if (handBack.length > 0 && this.link.ready) {
-      this.link.reconnect(`handing back ${handBack.length} run(s)`);
-      await Promise.race([this.link.whenReady(), delay(10_000)]);
-    }
+    const handedBack = "handed back: the worker is shutting down";
+    await Promise.all(handBack.map((controller) => controller.drop(handedBack)));
+    for (const controller of handBack) this.send({ type: "run_restaged", uuid: controller.uuid, reason: handedBack });
     if (this.runs.size > 0) {
       log.info(`waiting up to ${config.drainTimeout}s for ${this.runs.size} run(s) to finish uploading`);
       await Promise.race([

@@ -11,6 +11,7 @@ import { AuthSession } from "./api/auth-session.ts";
 import { ServerApi } from "./api/server-api.ts";
 import { measureCapacity } from "./capacity.ts";
 import { parseAgentArgs, USAGE } from "./config/agent-config.ts";
+import { gatherArgs } from "./config/config-sources.ts";
 import { describeCredentials, loadCredentials } from "./config/credentials.ts";
 import { startupReport } from "./config/startup-report.ts";
 import { webSocketTransport } from "./connection/transport.ts";
@@ -21,14 +22,15 @@ import { StateStore } from "./runs/state-store.ts";
 import { chooseRuntime } from "./runtime/choose-runtime.ts";
 
 async function main(): Promise<number> {
-  const parsed = parseAgentArgs(process.argv.slice(2), process.env, { hostname: hostname(), cwd: process.cwd() });
+  const { args, configFile } = await gatherArgs(process.argv.slice(2), process.env);
+  const parsed = parseAgentArgs(args, process.env, { hostname: hostname(), cwd: process.cwd() });
   if (parsed.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const config = parsed.config;
   const log = consoleLogger({ verbose: config.verbose });
-  const credentials = await loadCredentials(config.passwordFile, process.env);
+  const credentials = await loadCredentials(config, process.env);
   await mkdir(join(config.workDir, "runs"), { recursive: true, mode: 0o700 });
   const { runtime, notes } = await chooseRuntime(config, log);
   const auth = new AuthSession({ server: config.server, credentials });
@@ -61,6 +63,7 @@ async function main(): Promise<number> {
   const report = startupReport({
     config,
     version: AGENT_VERSION,
+    configFile,
     identity: describeCredentials(credentials),
     runtime: { ...runtime, notes: [...runtime.notes, ...notes] },
     capacity: await measureCapacity(config),

@@ -8,16 +8,22 @@ import { errorResponse, handleError } from "./http/error-response.ts";
 import { validationHook } from "./http/validation-hook.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { context } from "./middleware/context.ts";
+import { adminRoutes } from "./routes/admin/admin-routes.ts";
 import { registerLogin } from "./routes/auth/login.ts";
 import { registerLogout } from "./routes/auth/logout.ts";
 import { registerRefresh } from "./routes/auth/refresh.ts";
 import { registerSignup } from "./routes/auth/signup.ts";
 import { bundleRoutes } from "./routes/bundles/bundle-routes.ts";
+import { groupRoutes } from "./routes/groups/group-routes.ts";
+import { permissionRoutes } from "./routes/permissions/permission-routes.ts";
+import { provenanceRoutes } from "./routes/provenance/provenance-routes.ts";
 import { runRoutes } from "./routes/runs/run-routes.ts";
 import { registerChangePassword } from "./routes/user/change-password.ts";
 import { registerGetUser } from "./routes/user/get-user.ts";
+import { userRoutes } from "./routes/users/user-routes.ts";
 import { registerVersion } from "./routes/version.ts";
 import { workerRoutes } from "./routes/workers/worker-routes.ts";
+import { worksheetRoutes } from "./routes/worksheets/worksheet-routes.ts";
 
 const routes: ((app: App) => void)[] = [
   registerVersion,
@@ -30,6 +36,12 @@ const routes: ((app: App) => void)[] = [
   ...bundleRoutes,
   ...workerRoutes,
   ...runRoutes,
+  ...worksheetRoutes,
+  ...groupRoutes,
+  ...userRoutes,
+  ...permissionRoutes,
+  ...provenanceRoutes,
+  ...adminRoutes,
 ];
 
 export function createApp(): App {

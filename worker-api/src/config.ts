@@ -9,6 +9,8 @@ export type InstanceConfig = {
   cookieSessionTtl: number;
   signupEnabled: boolean;
   defaultQuotas: { time: number; disk: number; parallelRuns: number };
+  /** Days of daily D1 backups kept in R2 (worker-api/src/monitoring/). */
+  backupRetentionDays: number;
 };
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -31,5 +33,6 @@ export function readConfig(env: Env): InstanceConfig {
       disk: positiveInt(vars.DEFAULT_DISK_QUOTA_BYTES, 1024 ** 4),
       parallelRuns: positiveInt(vars.DEFAULT_PARALLEL_RUN_QUOTA, 3),
     },
+    backupRetentionDays: positiveInt(vars.BACKUP_RETENTION_DAYS, 30),
   };
 }

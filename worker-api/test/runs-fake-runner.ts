@@ -11,6 +11,7 @@ import {
   encodeChunk,
   encodeMessage,
   type Hello,
+  PROTOCOL_VERSION,
   parseServerMessage,
   type RunnerMessageInput,
   type SchedulerConfig,
@@ -22,7 +23,7 @@ import { buildTar, type Member, sendPart } from "./helpers/bundles.ts";
 
 export const GiB = 1024 ** 3;
 
-type HelloInput = Partial<Omit<Hello, "type" | "protocol_version">>;
+type HelloInput = Partial<Omit<Hello, "type">>;
 type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
 
 export async function waitFor<T>(
@@ -160,7 +161,7 @@ export class FakeRunner {
   hello(overrides: HelloInput = {}): void {
     this.send({
       type: "hello",
-      protocol_version: 1,
+      protocol_version: PROTOCOL_VERSION,
       worker_name: this.name,
       hostname: "test-host",
       runtime: "docker",

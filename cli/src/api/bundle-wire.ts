@@ -202,7 +202,7 @@ function nullableOneOf<const T extends string>(options: readonly T[], value: str
   return value === null ? null : oneOf(options, value, path);
 }
 
-function listAt<T>(record: JsonRecord, key: string, path: string, parse: (item: unknown, at: string) => T): T[] {
+export function listAt<T>(record: JsonRecord, key: string, path: string, parse: (item: unknown, at: string) => T): T[] {
   const value = record[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new ShapeError(`${path}.${key}`, "a list");

@@ -14,16 +14,24 @@ export const SEARCH_RESULTS_LIMIT = 10;
 
 const POST_PROCESSORS: Readonly<Record<string, string>> = { uuid: "[0:8]", created: "date", data_size: "size" };
 
-export function bundleTable(bundles: readonly WireBundle[], fields: readonly string[]): string[] {
-  const rows = bundles.map((bundle) =>
-    Object.fromEntries(
+/** With `refs` (`cl ls`), a first column `ref` numbers the bundles `^N` from the last one up. */
+export function bundleTable(
+  bundles: readonly WireBundle[],
+  fields: readonly string[],
+  options: { refs?: boolean } = {},
+): string[] {
+  const rows = bundles.map((bundle, index) => {
+    const row: Record<string, string> = Object.fromEntries(
       fields.map((field) => {
         const value = applyPostProcessor(POST_PROCESSORS[field] ?? null, bundleField(bundle, field));
         return [field, value === null ? "" : pythonStr(value)];
       }),
-    ),
-  );
-  return renderTable(fields, rows, { rightAlign: ["data_size"] });
+    );
+    if (options.refs) row.ref = `^${bundles.length - index}`;
+    return row;
+  });
+  const columns = options.refs ? ["ref", ...fields] : fields;
+  return renderTable(columns, rows, { rightAlign: ["data_size", "ref"] });
 }
 
 export function resultLimitNote(count: number): string | undefined {

@@ -7,6 +7,7 @@ import { usageError } from "../errors/cli-error.ts";
 import { createResumeStore } from "../upload/resume-store.ts";
 import { DEFAULT_PART_SIZE, uploadBundle } from "../upload/upload-bundle.ts";
 import { contentsSource, localSource, type UploadSource } from "../upload/upload-source.ts";
+import { worksheetTarget } from "../worksheets/current-worksheet.ts";
 
 export default defineClCommand({
   details: [
@@ -40,6 +41,13 @@ export default defineClCommand({
     },
     license: { type: "string", description: "The license under which this program/dataset is released (license)." },
     sourceUrl: { type: "string", description: "URL corresponding to the original source of this bundle (source_url)." },
+    worksheetSpec: {
+      type: "string",
+      alias: "w",
+      valueHint: "worksheet",
+      description:
+        "Add the bundle to this worksheet ([(<alias>|<address>)::](<uuid>|<name>); default: the current one).",
+    },
     json: JSON_ARG,
   },
   rest: { name: "path", description: "Paths of the files/directories to upload." },
@@ -91,12 +99,13 @@ export default defineClCommand({
     if (args.license !== undefined) metadata.license = args.license;
     if (args.sourceUrl !== undefined) metadata.source_url = args.sourceUrl;
 
-    const client = await ctx.currentClient();
+    const { client, uuid: worksheetUuid } = await worksheetTarget(ctx, args.worksheetSpec);
     const env = local?.env ?? {};
     const bundle = await uploadBundle({
       client,
       source,
       metadata,
+      worksheetUuid,
       // `-c` text is sent in one go; there is nothing to resume.
       resume:
         local && args.contents === undefined ? createResumeStore(resolve(ctx.about.codalabHome, "uploads")) : undefined,

@@ -29,6 +29,13 @@ export function createStdioOutput(): Output {
         if (process.stdout.write(chunk)) resolve();
         else process.stdout.once("drain", resolve);
       }),
+    stderrBytes: (chunk) => {
+      eraseStatus();
+      return new Promise<void>((resolve) => {
+        if (process.stderr.write(chunk)) resolve();
+        else process.stderr.once("drain", resolve);
+      });
+    },
     status: process.stderr.isTTY
       ? (text) => {
           if (text === "") {

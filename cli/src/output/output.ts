@@ -14,6 +14,8 @@ export type Output = {
    * consumer has room for more, so a slow pipe holds back the download instead of filling memory.
    */
   bytes(chunk: Uint8Array): Promise<void>;
+  /** Raw bytes to standard error (a run's stderr under `-t`), resolving once there is room for more. */
+  errorBytes(chunk: Uint8Array): Promise<void>;
   /**
    * Redraws a one-line status (progress bars) on standard error; "" erases it. Absent when
    * standard error is not a terminal: scripts and logs get no progress noise.
@@ -26,11 +28,13 @@ export type OutputSinks = {
   stderr(text: string): void;
   /** Raw bytes to stdout; text sinks receive them decoded as UTF-8 when this is missing. */
   stdoutBytes?: (chunk: Uint8Array) => Promise<void> | void;
+  stderrBytes?: (chunk: Uint8Array) => Promise<void> | void;
   status?: (text: string) => void;
 };
 
 export function createOutput(sinks: OutputSinks): Output {
   const decoder = new TextDecoder();
+  const errorDecoder = new TextDecoder();
   const output: Output = {
     line: (text = "") => sinks.stdout(`${text}\n`),
     json: (value) => sinks.stdout(`${JSON.stringify(value, null, 2)}\n`),
@@ -38,6 +42,10 @@ export function createOutput(sinks: OutputSinks): Output {
     bytes: async (chunk) => {
       if (sinks.stdoutBytes) await sinks.stdoutBytes(chunk);
       else sinks.stdout(decoder.decode(chunk, { stream: true }));
+    },
+    errorBytes: async (chunk) => {
+      if (sinks.stderrBytes) await sinks.stderrBytes(chunk);
+      else sinks.stderr(errorDecoder.decode(chunk, { stream: true }));
     },
   };
   if (sinks.status) output.status = sinks.status;

@@ -47,6 +47,21 @@ export type FakeBundleServer = {
   addBundle(name: string, contents: Contents, extra?: Partial<FakeBundle>): Promise<FakeBundle>;
 };
 
+/** The worksheet spec `/` resolves to. */
+export const FAKE_HOME_WORKSHEET = {
+  uuid: `0x${"f".repeat(32)}`,
+  name: "home-admin",
+  title: null,
+  owner_id: "0",
+  owner_name: "admin",
+  frozen: null,
+  is_anonymous: false,
+  tags: [],
+  version: 0,
+  permission: "all",
+  group_permissions: [],
+};
+
 let counter = 0;
 
 export function createFakeBundleServer(): FakeBundleServer {
@@ -284,6 +299,8 @@ export function createFakeBundleServer(): FakeBundleServer {
     calls,
     fetch: async (url, init) => {
       if (new URL(url).pathname.startsWith("/rest/bundles")) return handle(new Request(url, init));
+      // Uploads go to the current worksheet: here always the home one (cli/src/worksheets/).
+      if (new URL(url).pathname === "/rest/worksheets") return json(200, { worksheets: [FAKE_HOME_WORKSHEET] });
       return instance.fetch(url, init);
     },
     failNext(route, response, count = 1) {

@@ -88,7 +88,8 @@ function bunzip2(path: string): ReadableStream<Uint8Array> {
     });
   });
   exited.catch(() => undefined);
-  const output: ReadableStream<Uint8Array> = Readable.toWeb(child.stdout);
+  // Typed as the web platform stream: this file is also type-checked with the DOM library (web terminal).
+  const output = Readable.toWeb(child.stdout) as ReadableStream<Uint8Array>;
   // The stream ends only once bzip2 has exited well, so a corrupt archive cannot pass for a short one.
   return output.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => exited }));
 }

@@ -26,6 +26,8 @@ export type UploadRequest = {
   client: ApiClient;
   source: UploadSource;
   metadata: Record<string, JsonValue>;
+  /** The worksheet the new bundle is added to (see worksheets/current-worksheet.ts); none: detached. */
+  worksheetUuid?: string;
   resume: ResumeStore | undefined;
   partSize?: number;
   parallel?: number;
@@ -48,7 +50,7 @@ export async function uploadBundle(request: UploadRequest): Promise<WireBundle> 
   let started = await resumeFrom(client, resume, key);
   if (started.kind === "done") return started.bundle;
   if (started.kind === "fresh") {
-    const uuid = await createBundle(client, request.metadata);
+    const uuid = await createBundle(client, request.metadata, request.worksheetUuid);
     const record: ResumeRecord = {
       version: 1,
       address: client.address,
@@ -137,8 +139,12 @@ async function resumeFrom(client: ApiClient, resume: ResumeStore | undefined, ke
   }
 }
 
-async function createBundle(client: ApiClient, metadata: Record<string, JsonValue>): Promise<string> {
-  const body = await client.post("/rest/bundles", { bundle_type: "dataset", metadata });
+async function createBundle(
+  client: ApiClient,
+  metadata: Record<string, JsonValue>,
+  worksheetUuid: string | undefined,
+): Promise<string> {
+  const body = await client.post("/rest/bundles", { bundle_type: "dataset", metadata, worksheet_uuid: worksheetUuid });
   return parseResponse("POST /rest/bundles", body, parseBundleEnvelope).uuid;
 }
 

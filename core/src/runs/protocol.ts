@@ -12,7 +12,15 @@
  * `heartbeat_interval_ms` from `welcome`; after each `welcome`, report every held run again
  * (`run_update`, or `run_finished` once done); upload a run's results before `run_finished`; on
  * `kill` of a run it holds in any stage (even `finalizing`), stop it and forget it unless told to
- * keep it; ignore a `kill` of a run it does not know; follow `reconcile`.
+ * keep it; ignore a `kill` of a run it does not know; follow `reconcile`. A runner that gives a
+ * run up before it finished (shutting down, CodaLab's `--pass-down-termination`) stops it, deletes
+ * it and says `run_restaged`: the server stages it again for another worker at once.
+ *
+ * Versions: 2 adds `follow` reads (a file streamed as it grows until the run stops running; the
+ * runner answers at once with an empty chunk, then with bytes as they are written) and
+ * `read_cancel` (the server no longer wants a read's answer). The server speaks every version in
+ * SUPPORTED_PROTOCOL_VERSIONS, answers `welcome` with the lower of the runner's and its own, and
+ * sends version-2 messages only to runners that said 2 or more in `hello`.
  *
  * Size limits: a frame is at most MAX_MESSAGE_BYTES (1 MiB, the oldest WebSocket receive limit of
  * Workers; newer runtimes accept 32 MiB); a read chunk carries at most MAX_READ_CHUNK_BYTES raw
@@ -22,8 +30,10 @@
 import { z } from "zod";
 import { CodalabError } from "../errors.ts";
 
-export const PROTOCOL_VERSION = 1;
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const PROTOCOL_VERSION = 2;
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** The first version whose runners answer `follow` reads and `read_cancel`. */
+export const FOLLOW_PROTOCOL_VERSION = 2;
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_READ_CHUNK_BYTES = 256 * 1024;
 export const MAX_WRITE_BYTES = 256 * 1024;
@@ -142,6 +152,15 @@ export const RunUpdateSchema = z.object({
   /** The image digest actually used. */
   docker_image: Text(512).nullable().optional(),
   stage_times: StageTimesSchema.optional(),
+  /** How the run is contained, recorded on the run (a restarted runner may use another runtime). */
+  runtime: z.enum(RUNTIMES).optional(),
+});
+
+/** The runner gave the run up unfinished (stopped and deleted it): stage it again elsewhere. */
+export const RunRestagedSchema = z.object({
+  type: z.literal("run_restaged"),
+  uuid: Uuid,
+  reason: Text(MAX_STATUS_LENGTH),
 });
 
 export const RunFinishedSchema = z.object({
@@ -154,6 +173,7 @@ export const RunFinishedSchema = z.object({
   usage: UsageSchema.default({}),
   docker_image: Text(512).nullable().optional(),
   stage_times: StageTimesSchema.optional(),
+  runtime: z.enum(RUNTIMES).optional(),
 });
 
 export const ReadChunkSchema = z.object({
@@ -202,6 +222,7 @@ export const RunnerMessageSchema = z.discriminatedUnion("type", [
   RunAckSchema,
   RunRejectedSchema,
   RunUpdateSchema,
+  RunRestagedSchema,
   RunFinishedSchema,
   ReadChunkSchema,
   ReadEndSchema,
@@ -292,6 +313,8 @@ export const ReadSpecSchema = z.discriminatedUnion("kind", [
     truncation_text: Text(256).optional(),
   }),
   z.object({ kind: z.literal("stream_directory") }),
+  /** Bytes of a file from `offset` on, sent as they are written until the run stops running (version 2). */
+  z.object({ kind: z.literal("follow"), offset: Bytes }),
 ]);
 export type ReadSpec = z.infer<typeof ReadSpecSchema>;
 
@@ -303,6 +326,9 @@ export const ReadSchema = z.object({
   path: Text(4096),
   spec: ReadSpecSchema,
 });
+
+/** The reply to a read is no longer wanted: stop sending it (version 2). */
+export const ReadCancelSchema = z.object({ type: z.literal("read_cancel"), id: CorrelationId });
 
 export const PingSchema = z.object({ type: z.literal("ping"), nonce: Text(64) });
 /** Sent before the server closes the socket for a protocol problem. */
@@ -319,6 +345,7 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   KillSchema,
   WriteSchema,
   ReadSchema,
+  ReadCancelSchema,
   MarkFinalizedSchema,
   ReconcileSchema,
   PingSchema,

@@ -538,4 +538,30 @@ describe("batches", () => {
     expect(state.placed[uuid(2)]?.lease_until).toBe(T0 + 9 + DEFAULT_SCHEDULER_CONFIG.assignment_lease_ms);
     expect(ofType(result.effects, "set_staged_status")).toHaveLength(1);
   });
+
+  it("asks for the dependencies of a whole batch of new bundles in one check", () => {
+    const created = [1, 2, 3, 2].map(
+      (n): SchedulerEvent => ({ type: "bundle_created", now: T0, uuid: uuid(n), kind: "run", parent_uuids: [] }),
+    );
+    const result = reduceSchedulerBatch(initialSchedulerState(), [
+      ...created,
+      { type: "bundle_finished", now: T0, uuid: uuid(9), state: "ready" },
+    ]);
+    expect(result.effects).toEqual([{ type: "check_dependencies", uuids: [uuid(1), uuid(2), uuid(3)] }]);
+  });
+});
+
+describe("runs a runner gives back", () => {
+  it("places a run again at once when its runner re-stages it, elsewhere if it is shutting down", () => {
+    const s = new Scheduler();
+    s.connect(workerSpec("w1"));
+    s.stage(runSpec(1));
+    s.dispatch({ type: "assignment_acked", now: T0, worker_id: "w1", uuid: uuid(1) });
+    s.dispatch({ type: "worker_updated", now: T0, worker: workerSpec("w1", { is_terminating: true, runs_left: 0 }) });
+    s.connect(workerSpec("w2"));
+    // Another worker's notice about the run changes nothing.
+    expect(s.dispatch({ type: "run_restaged", now: T0, worker_id: "w2", uuid: uuid(1) })).toEqual([]);
+    const effects = s.dispatch({ type: "run_restaged", now: T0, worker_id: "w1", uuid: uuid(1) });
+    expect(assigned(effects)).toEqual([[uuid(1), "w2"]]);
+  });
 });

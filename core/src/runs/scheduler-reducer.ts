@@ -8,8 +8,8 @@
  *
  * State is small and plain: the runs it is responsible for (waiting on dependencies, staged,
  * placed on a worker, offline) and the connected workers' capacities, each in a record keyed by
- * id. Records are copied on write, so an adapter can persist only the entries whose identity
- * changed. Bundle changes are never made here: they are `transition` effects (state-machine
+ * id. Records are copied on write (once per step), so an adapter can persist only the entries
+ * whose identity changed. Bundle changes are never made here: they are `transition` effects (state-machine
  * events) the adapter applies to the database. Times are ms since the epoch (`now`).
  */
 import type { BundleState } from "../constants.ts";
@@ -96,6 +96,8 @@ export type SchedulerEvent =
   | { type: "assignment_rejected"; now: number; worker_id: string; uuid: string; reason: string }
   /** The runner finished the run: its capacity is free (the result is committed separately). */
   | { type: "run_finished"; now: number; worker_id?: string; uuid: string }
+  /** The runner gave the run up unfinished (its bundle is `staged` again): place it again. */
+  | { type: "run_restaged"; now: number; worker_id: string; uuid: string }
   /** Any bundle reached a final state: dependents may be staged. */
   | { type: "bundle_finished"; now: number; uuid: string; state: BundleState }
   /** Killed or deleted before it finished. */
@@ -163,15 +165,7 @@ function seconds(now: number): number {
   return Math.floor(now / 1000);
 }
 
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _removed, ...rest } = record;
-  return rest;
-}
-
-function withEntry<T>(record: Record<string, T>, key: string, value: T): Record<string, T> {
-  return { ...record, [key]: value };
-}
+type RecordName = "waiting" | "staged" | "placed" | "offline" | "workers" | "users";
 
 class Step {
   state: SchedulerState;
@@ -179,6 +173,9 @@ class Step {
   readonly config: SchedulerConfig;
   /** Something happened that may let a run be placed. */
   dirty = false;
+  private checks: Extract<SchedulerEffect, { type: "check_dependencies" }> | null = null;
+  private readonly owned = new Set<RecordName>();
+  private checked = new Set<string>();
 
   constructor(state: SchedulerState, config: SchedulerConfig) {
     this.state = { ...state };
@@ -186,6 +183,20 @@ class Step {
   }
 
   emit(effect: SchedulerEffect): void {
+    // One dependency check per step: the adapter answers a list with a few queries, not one each.
+    if (effect.type === "check_dependencies") {
+      if (this.checks === null) {
+        this.checks = { type: "check_dependencies", uuids: [] };
+        this.checked = new Set();
+        this.effects.push(this.checks);
+      }
+      for (const uuid of effect.uuids) {
+        if (this.checked.has(uuid)) continue;
+        this.checked.add(uuid);
+        this.checks.uuids.push(uuid);
+      }
+      return;
+    }
     this.effects.push(effect);
   }
 
@@ -193,28 +204,44 @@ class Step {
     this.emit({ type: "transition", uuid, event });
   }
 
+  /**
+   * The step's own copy of a record: copied at its first change in the step, changed in place
+   * after that, so a step that places ten thousand runs copies each record once, not each time.
+   */
+  private own<N extends RecordName>(name: N): SchedulerState[N] {
+    if (!this.owned.has(name)) {
+      this.state[name] = { ...this.state[name] };
+      this.owned.add(name);
+    }
+    return this.state[name];
+  }
+
+  put<N extends RecordName>(name: N, key: string, value: SchedulerState[N][string]): void {
+    (this.own(name) as Record<string, SchedulerState[N][string]>)[key] = value;
+  }
+
+  remove(name: RecordName, key: string): void {
+    if (key in this.state[name]) delete this.own(name)[key];
+  }
+
   updateUser(update: UserUpdate | undefined): void {
     if (!update) return;
     const { user_id, ...user } = update;
-    this.state.users = withEntry(this.state.users, user_id, user);
+    this.put("users", user_id, user);
     this.dirty = true;
   }
 
   stage(run: SchedulerRun): void {
-    const s = this.state;
-    s.staged = withEntry(s.staged, run.uuid, { run, status: null, reason: null });
-    s.placed = without(s.placed, run.uuid);
-    s.offline = without(s.offline, run.uuid);
+    this.put("staged", run.uuid, { run, status: null, reason: null });
+    this.remove("placed", run.uuid);
+    this.remove("offline", run.uuid);
     this.dirty = true;
   }
 
   forget(uuid: string): boolean {
     const s = this.state;
     const known = uuid in s.staged || uuid in s.placed || uuid in s.offline || uuid in s.waiting;
-    s.staged = without(s.staged, uuid);
-    s.placed = without(s.placed, uuid);
-    s.offline = without(s.offline, uuid);
-    s.waiting = without(s.waiting, uuid);
+    for (const name of ["staged", "placed", "offline", "waiting"] as const) this.remove(name, uuid);
     return known;
   }
 }
@@ -225,13 +252,13 @@ function handle(step: Step, event: SchedulerEvent): void {
   switch (event.type) {
     case "bundle_created":
       if (event.uuid in s.staged || event.uuid in s.placed || event.uuid in s.offline) return;
-      s.waiting = withEntry(s.waiting, event.uuid, { kind: event.kind, parents: [...event.parent_uuids] });
+      step.put("waiting", event.uuid, { kind: event.kind, parents: [...event.parent_uuids] });
       step.emit({ type: "check_dependencies", uuids: [event.uuid] });
       return;
 
     case "dependencies_ready": {
       const known = event.uuid in s.staged || event.uuid in s.placed || event.uuid in s.offline;
-      s.waiting = without(s.waiting, event.uuid);
+      step.remove("waiting", event.uuid);
       if (known) return;
       step.updateUser(event.owner);
       step.transition(event.uuid, { type: "staged" });
@@ -250,14 +277,14 @@ function handle(step: Step, event: SchedulerEvent): void {
 
     case "dependencies_failed":
       if (!(event.uuid in s.waiting)) return;
-      s.waiting = without(s.waiting, event.uuid);
+      step.remove("waiting", event.uuid);
       step.transition(event.uuid, { type: "staging_failed", message: event.message });
       return;
 
     case "run_staged":
       step.updateUser(event.owner);
       if (event.run.uuid in s.staged) return;
-      s.waiting = without(s.waiting, event.run.uuid);
+      step.remove("waiting", event.run.uuid);
       step.stage(event.run);
       return;
 
@@ -268,22 +295,22 @@ function handle(step: Step, event: SchedulerEvent): void {
 
     case "worker_updated":
       if (!(event.worker.worker_id in s.workers)) return;
-      s.workers = withEntry(s.workers, event.worker.worker_id, event.worker);
+      step.put("workers", event.worker.worker_id, event.worker);
       step.dirty = true;
       return;
 
     case "worker_disconnected": {
       const worker = s.workers[event.worker_id];
       if (!worker) return;
-      s.workers = without(s.workers, event.worker_id);
+      step.remove("workers", event.worker_id);
       for (const placement of Object.values(s.placed)) {
         if (placement.worker_id !== event.worker_id) continue;
         step.transition(placement.run.uuid, { type: "worker_lost", worker_id: event.worker_id, at: seconds(now) });
         if (placement.lease_until !== null || worker.preemptible) {
           step.stage(placement.run);
         } else {
-          s.placed = without(s.placed, placement.run.uuid);
-          s.offline = withEntry(s.offline, placement.run.uuid, {
+          step.remove("placed", placement.run.uuid);
+          step.put("offline", placement.run.uuid, {
             run: placement.run,
             worker_id: event.worker_id,
             deadline: now + step.config.offline_timeout_ms,
@@ -297,7 +324,7 @@ function handle(step: Step, event: SchedulerEvent): void {
     case "assignment_acked": {
       const placement = s.placed[event.uuid];
       if (!placement || placement.worker_id !== event.worker_id || placement.lease_until === null) return;
-      s.placed = withEntry(s.placed, event.uuid, { ...placement, lease_until: null });
+      step.put("placed", event.uuid, { ...placement, lease_until: null });
       return;
     }
 
@@ -311,10 +338,17 @@ function handle(step: Step, event: SchedulerEvent): void {
 
     case "run_finished":
       if (!(event.uuid in s.placed) && !(event.uuid in s.offline)) return;
-      s.placed = without(s.placed, event.uuid);
-      s.offline = without(s.offline, event.uuid);
+      step.remove("placed", event.uuid);
+      step.remove("offline", event.uuid);
       step.dirty = true;
       return;
+
+    case "run_restaged": {
+      const placement = s.placed[event.uuid];
+      if (!placement || placement.worker_id !== event.worker_id) return;
+      step.stage(placement.run);
+      return;
+    }
 
     case "bundle_finished": {
       if (step.forget(event.uuid)) step.dirty = true;
@@ -351,7 +385,7 @@ function handle(step: Step, event: SchedulerEvent): void {
 function connectWorker(step: Step, worker: SchedulerWorker, held: readonly HeldRun[], now: number): void {
   const s = step.state;
   const id = worker.worker_id;
-  s.workers = withEntry(s.workers, id, worker);
+  step.put("workers", id, worker);
   step.dirty = true;
   const holds = new Set(held.map((run) => run.uuid));
   const keep: string[] = [];
@@ -362,11 +396,11 @@ function connectWorker(step: Step, worker: SchedulerWorker, held: readonly HeldR
     if (placement?.worker_id === id) {
       keep.push(uuid);
       // Holding it is accepting it: the lease is over.
-      if (placement.lease_until !== null) s.placed = withEntry(s.placed, uuid, { ...placement, lease_until: null });
+      if (placement.lease_until !== null) step.put("placed", uuid, { ...placement, lease_until: null });
     } else if (offline?.worker_id === id) {
       keep.push(uuid);
-      s.offline = without(s.offline, uuid);
-      s.placed = withEntry(s.placed, uuid, { run: offline.run, worker_id: id, lease_until: null });
+      step.remove("offline", uuid);
+      step.put("placed", uuid, { run: offline.run, worker_id: id, lease_until: null });
     } else {
       kill.push(uuid);
     }
@@ -398,7 +432,7 @@ function expireDeadlines(step: Step, now: number): void {
       after_seconds: config.offline_timeout_ms / 1000,
     });
     if (config.offline_action === "restage") step.stage(entry.run);
-    else s.offline = without(s.offline, entry.run.uuid);
+    else step.remove("offline", entry.run.uuid);
   }
   step.dirty = true;
 }
@@ -446,8 +480,8 @@ function place(step: Step, now: number): void {
   for (const { uuid, worker_id } of result.assignments) {
     const entry = s.staged[uuid];
     if (!entry) continue;
-    s.staged = without(s.staged, uuid);
-    s.placed = withEntry(s.placed, uuid, { run: entry.run, worker_id, lease_until: now + config.assignment_lease_ms });
+    step.remove("staged", uuid);
+    step.put("placed", uuid, { run: entry.run, worker_id, lease_until: now + config.assignment_lease_ms });
     step.transition(uuid, { type: "assigned", worker_id, at: seconds(now) });
     step.emit({ type: "deliver_assignment", uuid, worker_id });
   }
@@ -455,9 +489,8 @@ function place(step: Step, now: number): void {
   const refreshDue = now >= s.status_flushed_at + config.status_refresh_ms;
   const updates: StagedStatusUpdate[] = [];
   let stale = false;
-  let staged = s.staged;
   for (const waiting of result.waiting) {
-    const entry = staged[waiting.uuid];
+    const entry = s.staged[waiting.uuid];
     if (!entry || entry.status === waiting.staged_status) continue;
     // A new reason is news and goes out at once; a moved queue count waits for the refresh.
     const news = entry.status === null || entry.reason !== waiting.reason;
@@ -465,11 +498,9 @@ function place(step: Step, now: number): void {
       stale = true;
       continue;
     }
-    if (staged === s.staged) staged = { ...staged };
-    staged[waiting.uuid] = { ...entry, status: waiting.staged_status, reason: waiting.reason };
+    step.put("staged", waiting.uuid, { ...entry, status: waiting.staged_status, reason: waiting.reason });
     updates.push({ uuid: waiting.uuid, staged_status: waiting.staged_status });
   }
-  s.staged = staged;
   if (refreshDue && updates.length > 0) s.status_flushed_at = now;
   s.statuses_stale = stale;
   if (updates.length > 0) step.emit({ type: "set_staged_status", statuses: updates });

@@ -4,6 +4,7 @@ import {
   CLOSE_HEARTBEAT_TIMEOUT,
   CLOSE_PROTOCOL_ERROR,
   CLOSE_REPLACED,
+  CLOSE_REVOKED,
   DEFAULT_SESSION_CONFIG,
   initialSessionState,
   reduceSession,
@@ -105,7 +106,7 @@ describe("connecting", () => {
         type: "send",
         message: {
           type: "welcome",
-          protocol_version: 1,
+          protocol_version: PROTOCOL_VERSION,
           worker_id: "w-1",
           server_time: T0,
           heartbeat_interval_ms: 15_000,
@@ -401,7 +402,14 @@ describe("run reports", () => {
           at: T0 / 1000,
           stage: "uploading",
           run_status: "Uploading results: 3MiB",
-          usage: { time: 5, data_size: 300, time_preparing: 1, time_running: 4, docker_image: "sha256:1" },
+          usage: {
+            time: 5,
+            data_size: 300,
+            time_preparing: 1,
+            time_running: 4,
+            docker_image: "sha256:1",
+            runtime: "docker",
+          },
           preemptible: true,
         },
       },
@@ -425,6 +433,7 @@ describe("run reports", () => {
       failure_message: null,
       killed: false,
       usage: { time: 9 },
+      runtime: "process",
     });
     expect(s.effects).toEqual([
       {
@@ -437,12 +446,47 @@ describe("run reports", () => {
           exitcode: 0,
           failure_message: null,
           killed: false,
-          usage: { time: 9 },
+          usage: { time: 9, runtime: "process" },
         },
       },
       { type: "notify_scheduler", report: { type: "run_finished", now: T0, worker_id: "w-1", uuid: UUID } },
     ]);
     expect(s.state.held_runs[UUID]).toBe("finalizing");
+  });
+
+  it("turns run_restaged into a re-stage, drops what was queued for the run and tells the scheduler", () => {
+    const s = new Session();
+    s.connect([{ uuid: UUID, stage: "running" }]);
+    s.dispatch({
+      type: "command_enqueued",
+      now: s.now,
+      command: { type: "write", uuid: UUID, subpath: "a", string: "x" },
+    });
+    expect(s.state.outbox).toHaveLength(1);
+    s.receive({ type: "run_restaged", uuid: UUID, reason: "handed back: the worker is shutting down" });
+    expect(s.effects).toEqual([
+      { type: "apply_run_event", uuid: UUID, event: { type: "worker_restaged", worker_id: "w-1", at: T0 / 1000 } },
+      { type: "notify_scheduler", report: { type: "run_restaged", now: T0, worker_id: "w-1", uuid: UUID } },
+    ]);
+    expect(s.state.held_runs).toEqual({});
+    expect(s.state.outbox).toEqual([]);
+    // A run it does not hold (a repeated notice) changes nothing.
+    expect(s.receive({ type: "run_restaged", uuid: UUID, reason: "again" })).toEqual([]);
+  });
+
+  it("closes the socket of a runner whose token was revoked, saying why", () => {
+    const s = new Session();
+    s.connect();
+    const connection = s.state.connection;
+    s.dispatch({ type: "disconnect_requested", now: s.now, code: "token_revoked", reason: "revoked" });
+    expect(s.sent()).toEqual([{ type: "error", code: "token_revoked", message: "revoked", fatal: true }]);
+    expect(ofType(s.effects, "close_socket")).toEqual([
+      { type: "close_socket", connection, code: CLOSE_REVOKED, reason: "token_revoked" },
+    ]);
+    expect(s.state.connected).toBe(false);
+    expect(s.dispatch({ type: "disconnect_requested", now: s.now, code: "token_revoked", reason: "again" })).toEqual(
+      [],
+    );
   });
 
   it("passes capacity changes on to the scheduler", () => {
@@ -645,5 +689,60 @@ describe("liveness", () => {
     s.connect();
     s.dispatch({ type: "socket_closed", now: T0, connection: 1 });
     expect(s.dispatch({ type: "socket_closed", now: T0, connection: 1 })).toEqual([]);
+  });
+});
+
+describe("following a file (protocol 2)", () => {
+  const follow = {
+    type: "read_requested" as const,
+    now: T0,
+    id: "f1",
+    uuid: UUID,
+    path: "stdout",
+    spec: { kind: "follow" as const, offset: 5 },
+  };
+
+  it("welcomes an older runner in its own version and never asks it to follow", () => {
+    const s = new Session();
+    s.open();
+    s.receive({ ...hello, protocol_version: 1 });
+    expect(s.sent()[0]).toMatchObject({ type: "welcome", protocol_version: 1 });
+    expect(s.dispatch(follow)).toEqual([
+      {
+        type: "read_failed",
+        id: "f1",
+        code: "unsupported",
+        message: "the runner of worker w-1 is too old to follow files (protocol 1); update it",
+      },
+    ]);
+    s.dispatch({ ...follow, spec: { kind: "file", offset: 0, length: 1 } });
+    s.dispatch({ type: "read_cancelled", now: T0, id: "f1" });
+    expect(s.sent()).toEqual([]);
+  });
+
+  it("waits for the first chunk in time, then as long as the run stays silent", () => {
+    const s = new Session();
+    s.connect();
+    s.dispatch(follow);
+    expect(s.sent()).toEqual([{ type: "read", id: "f1", uuid: UUID, path: "stdout", spec: follow.spec }]);
+    expect(s.state.reads.f1?.deadline).toBe(T0 + config.read_timeout_ms);
+    s.at(10).receive({ type: "read_chunk", id: "f1", index: 0, data: "" });
+    expect(s.state.reads.f1).toEqual({ id: "f1", uuid: UUID, deadline: null, chunks: 1, follow: true });
+    s.at(10 * config.read_timeout_ms).receive({ type: "heartbeat" });
+    expect(s.dispatch({ type: "alarm_fired", now: s.now })).not.toContainEqual(
+      expect.objectContaining({ type: "read_failed" }),
+    );
+    s.receive({ type: "read_chunk", id: "f1", index: 1, data: "aGk=" });
+    s.receive({ type: "read_end", id: "f1", chunks: 2 });
+    expect(s.effects).toEqual([{ type: "read_done", id: "f1", chunks: 2, info: undefined }]);
+  });
+
+  it("tells the runner to stop a read whose client went away", () => {
+    const s = new Session();
+    s.connect();
+    s.dispatch(follow);
+    s.dispatch({ type: "read_cancelled", now: T0, id: "f1" });
+    expect(s.sent()).toEqual([{ type: "read_cancel", id: "f1" }]);
+    expect(s.state.reads).toEqual({});
   });
 });

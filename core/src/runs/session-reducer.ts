@@ -14,6 +14,7 @@
 import {
   type CommandInput,
   type DependencyKeyWire,
+  FOLLOW_PROTOCOL_VERSION,
   type HeldRun,
   type Hello,
   PROTOCOL_VERSION,
@@ -61,7 +62,11 @@ export type WorkerInfo = Omit<Hello, "type" | "protocol_version" | "runs" | "cac
 };
 
 export type OutboxEntry = { seq: number; command: ServerCommand; enqueued_at: number; sent_at: number | null };
-export type PendingRead = { id: string; uuid: string; deadline: number; chunks: number };
+/**
+ * A read awaiting the runner. `deadline` is when it fails without a chunk; a follow read has none
+ * once its first chunk came (it may stay silent as long as the run prints nothing).
+ */
+export type PendingRead = { id: string; uuid: string; deadline: number | null; chunks: number; follow?: true };
 
 export type SessionState = {
   version: 1;
@@ -79,6 +84,8 @@ export type SessionState = {
   next_seq: number;
   outbox: OutboxEntry[];
   reads: Record<string, PendingRead>;
+  /** The version the runner said in `hello` on the current socket (absent: 1, from before it was kept). */
+  protocol_version?: number;
   held_runs: Record<string, RunnerStage>;
   alarm_at: number | null;
 };
@@ -90,7 +97,9 @@ export type SessionReport =
   | { type: "worker_disconnected"; now: number; worker_id: string }
   | { type: "assignment_acked"; now: number; worker_id: string; uuid: string }
   | { type: "assignment_rejected"; now: number; worker_id: string; uuid: string; reason: string }
-  | { type: "run_finished"; now: number; worker_id: string; uuid: string };
+  | { type: "run_finished"; now: number; worker_id: string; uuid: string }
+  /** The runner gave the run up unfinished: it should be placed again. */
+  | { type: "run_restaged"; now: number; worker_id: string; uuid: string };
 
 export type SessionEvent =
   | { type: "socket_opened"; now: number }
@@ -105,6 +114,8 @@ export type SessionEvent =
   | { type: "run_event_refused"; now: number; uuid: string; reason: string }
   | { type: "read_requested"; now: number; id: string; uuid: string; path: string; spec: ReadSpec }
   | { type: "read_cancelled"; now: number; id: string }
+  /** The worker's credentials were revoked: the runner is told why and its socket closed. */
+  | { type: "disconnect_requested"; now: number; code: string; reason: string }
   | { type: "alarm_fired"; now: number };
 
 export type SessionEffect =
@@ -125,6 +136,7 @@ export type SessionResult = { state: SessionState; effects: SessionEffect[] };
 export const CLOSE_PROTOCOL_ERROR = 1002;
 export const CLOSE_HEARTBEAT_TIMEOUT = 4000;
 export const CLOSE_REPLACED = 4001;
+export const CLOSE_REVOKED = 4003;
 
 export function initialSessionState(workerId: string): SessionState {
   return {
@@ -159,9 +171,14 @@ function infoFromHello(hello: Hello): WorkerInfo {
 }
 
 /** Runner usage → metadata fields (`disk_bytes` is `data_size`, stage times are `time_<stage>`). */
-export function usageToMetadata(usage: Usage, stageTimes?: StageTimes, dockerImage?: string | null): RunUsage {
+export function usageToMetadata(
+  usage: Usage,
+  stageTimes?: StageTimes,
+  dockerImage?: string | null,
+  runtime?: string,
+): RunUsage {
   const result: RunUsage = {};
-  const set = (key: Exclude<keyof RunUsage, "docker_image">, value: number | undefined) => {
+  const set = (key: Exclude<keyof RunUsage, "docker_image" | "runtime">, value: number | undefined) => {
     if (value !== undefined) result[key] = value;
   };
   set("time", usage.time);
@@ -177,7 +194,19 @@ export function usageToMetadata(usage: Usage, stageTimes?: StageTimes, dockerIma
   set("time_cleaning_up", stageTimes?.cleaning_up);
   set("time_uploading_results", stageTimes?.uploading_results);
   if (dockerImage) result.docker_image = dockerImage;
+  if (runtime) result.runtime = runtime;
   return result;
+}
+
+function commandUuid(command: ServerCommand): string | null {
+  switch (command.type) {
+    case "assign":
+      return command.run.uuid;
+    case "reconcile":
+      return null;
+    default:
+      return command.uuid;
+  }
 }
 
 /** Two queued commands that do the same thing: the second is dropped. */
@@ -286,13 +315,17 @@ class Step {
   }
 }
 
+function speaksFollow(state: SessionState): boolean {
+  return (state.protocol_version ?? 1) >= FOLLOW_PROTOCOL_VERSION;
+}
+
 function nextDeadline(state: SessionState, config: SessionConfig): number | null {
   const deadlines: number[] = [];
   if (state.connected && state.last_seen !== null) deadlines.push(state.last_seen + config.heartbeat_timeout_ms);
   if (!state.connected && state.announced && state.disconnected_at !== null) {
     deadlines.push(state.disconnected_at + config.disconnect_grace_ms);
   }
-  for (const read of Object.values(state.reads)) deadlines.push(read.deadline);
+  for (const read of Object.values(state.reads)) if (read.deadline !== null) deadlines.push(read.deadline);
   if (state.connected && state.ready) {
     for (const entry of state.outbox)
       if (entry.sent_at !== null) deadlines.push(entry.sent_at + config.resend_after_ms);
@@ -331,6 +364,7 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
       return;
     }
     state.ready = true;
+    state.protocol_version = message.protocol_version;
     state.disconnected_at = null;
     state.info = infoFromHello(message);
     const held: Record<string, RunnerStage> = {};
@@ -339,7 +373,7 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
     state.announced = true;
     step.send({
       type: "welcome",
-      protocol_version: PROTOCOL_VERSION,
+      protocol_version: Math.min(message.protocol_version, PROTOCOL_VERSION),
       worker_id: workerId,
       server_time: now,
       heartbeat_interval_ms: step.config.heartbeat_interval_ms,
@@ -406,7 +440,12 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
         at: seconds(now),
         stage: message.stage,
         run_status: message.run_status,
-        usage: usageToMetadata(message.usage, message.stage_times, message.docker_image),
+        usage: usageToMetadata(
+          message.usage,
+          message.stage_times,
+          message.docker_image,
+          message.runtime ?? state.info?.runtime,
+        ),
         preemptible: state.info?.preemptible ?? false,
       });
       return;
@@ -419,16 +458,33 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
         exitcode: message.exitcode,
         failure_message: message.failure_message,
         killed: message.killed,
-        usage: usageToMetadata(message.usage, message.stage_times, message.docker_image),
+        usage: usageToMetadata(
+          message.usage,
+          message.stage_times,
+          message.docker_image,
+          message.runtime ?? state.info?.runtime,
+        ),
       });
       step.report({ type: "run_finished", now, worker_id: workerId, uuid: message.uuid });
+      return;
+    case "run_restaged":
+      if (!(message.uuid in state.held_runs)) return;
+      step.setHeld(message.uuid, null);
+      // Commands for a run the runner deleted would only be ignored by it.
+      step.removeFromOutbox((entry) => commandUuid(entry.command) === message.uuid);
+      step.apply(message.uuid, { type: "worker_restaged", worker_id: workerId, at: seconds(now) });
+      step.report({ type: "run_restaged", now, worker_id: workerId, uuid: message.uuid });
       return;
     case "read_chunk": {
       const read = state.reads[message.id];
       if (!read) return;
       state.reads = {
         ...state.reads,
-        [message.id]: { ...read, chunks: read.chunks + 1, deadline: now + step.config.read_timeout_ms },
+        [message.id]: {
+          ...read,
+          chunks: read.chunks + 1,
+          deadline: read.follow ? null : now + step.config.read_timeout_ms,
+        },
       };
       step.emit({ type: "read_chunk", id: message.id, index: message.index, data: message.data });
       return;
@@ -474,7 +530,7 @@ function handleMessage(step: Step, message: RunnerMessage, now: number): void {
 function handleAlarm(step: Step, now: number): void {
   const state = step.state;
   const config = step.config;
-  const expired = Object.values(state.reads).filter((read) => read.deadline <= now);
+  const expired = Object.values(state.reads).filter((read) => read.deadline !== null && read.deadline <= now);
   if (expired.length > 0) {
     const reads = { ...state.reads };
     for (const read of expired) {
@@ -591,10 +647,19 @@ export function reduceSession(
         });
         break;
       }
-      step.state.reads = {
-        ...step.state.reads,
-        [event.id]: { id: event.id, uuid: event.uuid, deadline: now + config.read_timeout_ms, chunks: 0 },
-      };
+      const follow = event.spec.kind === "follow";
+      if (follow && !speaksFollow(step.state)) {
+        step.emit({
+          type: "read_failed",
+          id: event.id,
+          code: "unsupported",
+          message: `the runner of worker ${state.worker_id} is too old to follow files (protocol ${step.state.protocol_version ?? 1}); update it`,
+        });
+        break;
+      }
+      const read: PendingRead = { id: event.id, uuid: event.uuid, deadline: now + config.read_timeout_ms, chunks: 0 };
+      if (follow) read.follow = true;
+      step.state.reads = { ...step.state.reads, [event.id]: read };
       step.send({ type: "read", id: event.id, uuid: event.uuid, path: event.path, spec: event.spec });
       break;
     }
@@ -602,6 +667,17 @@ export function reduceSession(
       if (!step.state.reads[event.id]) return { state, effects: [] };
       const { [event.id]: _cancelled, ...rest } = step.state.reads;
       step.state.reads = rest;
+      // Older runners finish the read anyway; their chunks are dropped as unknown.
+      if (step.state.connected && step.state.ready && speaksFollow(step.state)) {
+        step.send({ type: "read_cancel", id: event.id });
+      }
+      break;
+    }
+    case "disconnect_requested": {
+      if (!step.state.connected) break;
+      step.send({ type: "error", code: event.code, message: event.reason, fatal: true });
+      step.emit({ type: "close_socket", connection: step.state.connection, code: CLOSE_REVOKED, reason: event.code });
+      closeConnection(step, now);
       break;
     }
     case "alarm_fired":

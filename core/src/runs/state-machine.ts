@@ -51,6 +51,7 @@ export const RUN_GENERATED_FIELDS = [
   "time_cleaning_up",
   "time_uploading_results",
   "docker_image",
+  "runtime",
   "exitcode",
   "job_handle",
   "remote",
@@ -77,7 +78,11 @@ export const RUN_USAGE_FIELDS = [
   "time_cleaning_up",
   "time_uploading_results",
 ] as const;
-export type RunUsage = Partial<Record<(typeof RUN_USAGE_FIELDS)[number], number>> & { docker_image?: string };
+export type RunUsage = Partial<Record<(typeof RUN_USAGE_FIELDS)[number], number>> & {
+  docker_image?: string;
+  /** How the runner contains the run (`docker`, `process`). */
+  runtime?: string;
+};
 
 /** The stages a runner reports while it holds a run; `uploading` is shown as `running` (spec §3.4). */
 export type ReportedStage = "preparing" | "running" | "uploading";
@@ -270,6 +275,7 @@ function usageChanges(usage: RunUsage | undefined): Record<string, unknown> {
     if (value !== undefined) changes[field] = value;
   }
   if (usage.docker_image) changes.docker_image = usage.docker_image;
+  if (usage.runtime) changes.runtime = usage.runtime;
   return changes;
 }
 

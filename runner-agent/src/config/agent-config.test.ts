@@ -58,10 +58,16 @@ describe("parseAgentArgs", () => {
       "--drain-timeout",
       "30",
       "--verbose",
+      "--token-file",
+      "tok",
+      "--token",
+      "clw_x",
     ]);
     expect(c).toMatchObject({
       server: "https://example.org",
       passwordFile: "/home/me/pw",
+      tokenFile: "/home/me/tok",
+      token: "clw_x",
       workerName: "w1",
       workDir: "/scratch",
       cpus: 4,

@@ -4,7 +4,7 @@
  * host name and the working directory, so every rule is testable without a process.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { CodalabError } from "@codalab/core/errors";
 import { parseSize } from "@codalab/core/format/size";
 
@@ -27,6 +27,10 @@ export type AgentConfig = {
   /** Absolute. */
   workDir: string;
   passwordFile: string | null;
+  /** Absolute path of a file holding a worker token (`--token-file`). */
+  tokenFile: string | null;
+  /** A worker token given on the command line (`--token`; visible to other users in `ps`). */
+  token: string | null;
   /** null = all cores of this machine. */
   cpus: number | null;
   gpus: number;
@@ -54,9 +58,11 @@ export const USAGE = `Usage: cl-runner [options]
 Connects this machine to a CodaLab server and runs the bundles it is assigned.
 
 Credentials (one of):
+  --token-file FILE         a worker token (clw_…) from POST /rest/workers/tokens (mode 600)
+  --token TOKEN             the same on the command line (others on this host can see it)
   --password-file FILE      user name on line 1, password on line 2 (mode 600)
+  CODALAB_WORKER_TOKEN      a worker token, from the environment
   CODALAB_USERNAME / CODALAB_PASSWORD   environment variables
-  CODALAB_WORKER_TOKEN      a worker token from the server
 
 Options:
   --server URL              API server (default ${DEFAULT_SERVER}, or CODALAB_SERVER)
@@ -72,13 +78,18 @@ Options:
   --shared-pool             offer this worker to everyone (admins only)
   --preemptible             runs here may be re-staged elsewhere if the worker goes away
   --max-concurrent-runs N   runs at once (default: no limit)
-  --exit-after-num-runs N   exit after taking N runs
+  --exit-after-num-runs N   exit after taking N runs (also --exit-after-runs N)
   --runtime docker|process  how runs are contained (default: docker if its socket answers)
   --default-image IMAGE     image checked at start-up (default ${DEFAULT_IMAGE})
   --network-prefix PREFIX   Docker network name prefix (default ${DEFAULT_NETWORK_PREFIX})
   --drain-timeout SECONDS   on SIGTERM, wait this long for uploads to finish (default 120)
   --verbose                 debug logging
+  --config FILE             more settings, one "name = value" a line (or CODALAB_RUNNER_CONFIG)
   --help                    this text
+
+Every option can also be set as CODALAB_RUNNER_<NAME> (CODALAB_RUNNER_WORK_DIR=/scratch,
+CODALAB_RUNNER_SHARED_POOL=true) or in the --config file (work-dir = /scratch). Flags win over
+the environment, the environment over the file.
 `;
 
 function invalid(message: string): CodalabError {
@@ -118,6 +129,33 @@ function serverUrl(text: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
+/** Every flag; config-sources.ts turns config-file lines and CODALAB_RUNNER_* variables into them. */
+export const AGENT_OPTIONS = {
+  server: { type: "string" },
+  "password-file": { type: "string" },
+  "token-file": { type: "string" },
+  token: { type: "string" },
+  id: { type: "string" },
+  "work-dir": { type: "string" },
+  cpus: { type: "string" },
+  gpus: { type: "string" },
+  "max-memory": { type: "string" },
+  "max-work-dir-size": { type: "string" },
+  tag: { type: "string" },
+  "tag-exclusive": { type: "boolean" },
+  group: { type: "string" },
+  "shared-pool": { type: "boolean" },
+  preemptible: { type: "boolean" },
+  "max-concurrent-runs": { type: "string" },
+  "exit-after-num-runs": { type: "string" },
+  runtime: { type: "string" },
+  "default-image": { type: "string" },
+  "network-prefix": { type: "string" },
+  "drain-timeout": { type: "string" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsOptionsConfig;
+
 export type ParsedArgs = { help: true } | { help: false; config: AgentConfig };
 
 export function parseAgentArgs(
@@ -131,29 +169,7 @@ export function parseAgentArgs(
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        server: { type: "string" },
-        "password-file": { type: "string" },
-        id: { type: "string" },
-        "work-dir": { type: "string" },
-        cpus: { type: "string" },
-        gpus: { type: "string" },
-        "max-memory": { type: "string" },
-        "max-work-dir-size": { type: "string" },
-        tag: { type: "string" },
-        "tag-exclusive": { type: "boolean" },
-        group: { type: "string" },
-        "shared-pool": { type: "boolean" },
-        preemptible: { type: "boolean" },
-        "max-concurrent-runs": { type: "string" },
-        "exit-after-num-runs": { type: "string" },
-        runtime: { type: "string" },
-        "default-image": { type: "string" },
-        "network-prefix": { type: "string" },
-        "drain-timeout": { type: "string" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: AGENT_OPTIONS,
     }));
   } catch (error) {
     // node:util's messages name the flag ("Unknown option '--x'"); keep them, add the way out.
@@ -196,6 +212,8 @@ export function parseAgentArgs(
       hostname: host.hostname,
       workDir: resolve(host.cwd, text("work-dir") ?? DEFAULT_WORK_DIR),
       passwordFile: text("password-file") === undefined ? null : resolve(host.cwd, text("password-file") ?? ""),
+      tokenFile: text("token-file") === undefined ? null : resolve(host.cwd, text("token-file") ?? ""),
+      token: text("token") ?? null,
       cpus: integer("--cpus", text("cpus"), 1),
       gpus: integer("--gpus", text("gpus"), 0) ?? 0,
       maxMemory: size("--max-memory", text("max-memory")),

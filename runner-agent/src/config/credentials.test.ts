@@ -48,25 +48,64 @@ describe("password file", () => {
 });
 
 describe("loadCredentials", () => {
-  it("prefers the password file, then a worker token, then the user name and password", async () => {
+  const none = { passwordFile: null, tokenFile: null, token: null };
+  const TOKEN = "clw_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+  it("prefers a flag, then a worker token from the environment, then the user name and password", async () => {
     const path = await passwordFile("bob\npw", 0o600);
-    const env = { CODALAB_WORKER_TOKEN: "tok", CODALAB_USERNAME: "carol", CODALAB_PASSWORD: "x" };
-    await expect(loadCredentials(path, env)).resolves.toMatchObject({ username: "bob" });
-    await expect(loadCredentials(null, env)).resolves.toEqual({ kind: "token", token: "tok" });
-    await expect(loadCredentials(null, { CODALAB_USERNAME: "carol", CODALAB_PASSWORD: "x" })).resolves.toMatchObject({
+    const env = { CODALAB_WORKER_TOKEN: TOKEN, CODALAB_USERNAME: "carol", CODALAB_PASSWORD: "x" };
+    await expect(loadCredentials({ ...none, passwordFile: path }, env)).resolves.toMatchObject({ username: "bob" });
+    await expect(loadCredentials(none, env)).resolves.toEqual({
+      kind: "token",
+      token: TOKEN,
+      source: "CODALAB_WORKER_TOKEN",
+    });
+    await expect(loadCredentials(none, { CODALAB_USERNAME: "carol", CODALAB_PASSWORD: "x" })).resolves.toMatchObject({
       kind: "password",
       username: "carol",
       source: "CODALAB_USERNAME",
     });
   });
 
+  it("reads a worker token from --token-file (mode 600 only) or --token", async () => {
+    const path = join(dir, "token");
+    await writeFile(path, `${TOKEN}\n`);
+    await chmod(path, 0o600);
+    await expect(loadCredentials({ ...none, tokenFile: path }, {})).resolves.toEqual({
+      kind: "token",
+      token: TOKEN,
+      source: `--token-file ${path}`,
+    });
+    await expect(loadCredentials({ ...none, token: TOKEN }, {})).resolves.toMatchObject({ token: TOKEN });
+    await chmod(path, 0o644);
+    await expect(loadCredentials({ ...none, tokenFile: path }, {})).rejects.toThrow(
+      `--token-file ${path} has mode 644; it must be readable by its owner only: run chmod 600 ${path}`,
+    );
+  });
+
+  it("refuses what is not a worker token, and two credential flags at once", async () => {
+    await expect(loadCredentials({ ...none, token: "cla_user-access-token" }, {})).rejects.toThrow(
+      "--token does not hold a worker token (clw_…): make one with POST /rest/workers/tokens",
+    );
+    await expect(loadCredentials(none, { CODALAB_WORKER_TOKEN: "tok" })).rejects.toThrow(
+      "CODALAB_WORKER_TOKEN does not hold a worker token",
+    );
+    await expect(loadCredentials({ ...none, token: TOKEN, passwordFile: "/x" }, {})).rejects.toThrow(
+      "pass only one of --token and --password-file",
+    );
+  });
+
   it("says what to set when nothing or half is given", async () => {
-    await expect(loadCredentials(null, {})).rejects.toThrow("no credentials: pass --password-file FILE");
-    await expect(loadCredentials(null, { CODALAB_USERNAME: "x" })).rejects.toThrow("set both CODALAB_USERNAME");
+    await expect(loadCredentials(none, {})).rejects.toThrow(
+      "no credentials: pass --token-file FILE or --password-file FILE",
+    );
+    await expect(loadCredentials(none, { CODALAB_USERNAME: "x" })).rejects.toThrow("set both CODALAB_USERNAME");
   });
 
   it("describes credentials without revealing secrets", () => {
-    expect(describeCredentials({ kind: "token", token: "secret" })).not.toContain("secret");
+    expect(describeCredentials({ kind: "token", token: "secret", source: "--token" })).toBe(
+      "worker token (from --token)",
+    );
     expect(describeCredentials({ kind: "password", username: "al", password: "secret", source: "f" })).toBe(
       "user al (from f)",
     );

@@ -6,6 +6,8 @@ import type { AgentConfig } from "./agent-config.ts";
 export type StartupFacts = {
   config: AgentConfig;
   version: string;
+  /** The --config file the settings came from, if any. */
+  configFile?: string | null;
   identity: string;
   runtime: { kind: string; description: string; networkAvailable: boolean; notes: readonly string[] };
   capacity: Capacity;
@@ -19,6 +21,9 @@ export function startupReport(facts: StartupFacts): string[] {
     `cl-runner ${facts.version} starting`,
     `  server:     ${config.server} (${facts.identity})`,
     `  worker:     ${config.workerName} on ${config.hostname}, work dir ${config.workDir}`,
+    ...(facts.configFile
+      ? [`  config:     ${facts.configFile} (flags and CODALAB_RUNNER_* variables win over it)`]
+      : []),
     `  runtime:    ${runtime.kind}: ${runtime.description}`,
     `  network:    ${runtime.networkAvailable ? "given to runs that request it" : "none: runs that request network run without it"}`,
     `  resources:  ${capacity.cpus} CPUs, ${capacity.gpus} GPUs, ${formatSize(capacity.memory_bytes)} memory, ${formatSize(capacity.free_disk_bytes)} free disk`,

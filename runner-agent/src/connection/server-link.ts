@@ -20,6 +20,7 @@ import type { AgentSocket, Transport } from "./transport.ts";
 
 export type Welcome = Extract<ServerMessage, { type: "welcome" }>;
 export type ReadRequest = Extract<ServerMessage, { type: "read" }>;
+export type ReadCancel = Extract<ServerMessage, { type: "read_cancel" }>;
 export type HelloInput = Omit<Partial<Hello>, "type" | "protocol_version"> &
   Pick<Hello, "worker_name" | "hostname" | "runtime" | "capacity" | "runs" | "cached_dependencies">;
 
@@ -31,6 +32,8 @@ export type LinkHandlers = {
   /** Commands arrive one at a time, in order; the ack follows the returned promise. */
   command(message: ServerCommand): Promise<void>;
   read(message: ReadRequest): void;
+  /** The server no longer wants a read's answer (protocol 2). */
+  readCancel(message: ReadCancel): void;
   /** A fatal protocol error the runner cannot fix by reconnecting (e.g. unsupported version). */
   fatal(message: string): void;
 };
@@ -244,6 +247,9 @@ export class ServerLink {
         return;
       case "read":
         this.options.handlers.read(message);
+        return;
+      case "read_cancel":
+        this.options.handlers.readCancel(message);
         return;
       case "error":
         this.options.log.warn(`server says ${message.code}: ${message.message}`);

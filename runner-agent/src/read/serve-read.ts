@@ -1,6 +1,7 @@
 /**
  * Live reads of a run's directory (protocol `read`; spec §8.3): target info to a depth, a byte
- * range of a file, a head/tail summary, or a directory as our tar. Dependency mount points are
+ * range of a file, a head/tail summary, a directory as our tar, or a file followed as it grows
+ * (follow-file.ts). Dependency mount points are
  * hidden and refused (the server reads those from the parent bundle); links are described, never
  * followed; every file is opened through `openInside`. Replies go out in chunks of at most
  * MAX_READ_CHUNK_BYTES.
@@ -26,6 +27,7 @@ import {
 } from "../files/run-dir-paths.ts";
 import { walkRunDir } from "../files/walk-run-dir.ts";
 import { packRunDir } from "../upload/results-tar.ts";
+import { followFile } from "./follow-file.ts";
 import { summarizeFile } from "./summarize-file.ts";
 
 export type ReadErrorCode = (typeof READ_ERROR_CODES)[number];
@@ -45,6 +47,10 @@ export type ReadRequest = {
   hidden: readonly string[];
   path: string;
   spec: ReadSpec;
+  /** A follow read goes on while this holds (absent: the run has stopped). */
+  isRunning?: () => boolean;
+  /** The server cancelled the read (`read_cancel`): stop sending. */
+  signal?: AbortSignal;
 };
 
 class ReadFailure extends Error {
@@ -194,6 +200,13 @@ export async function serveRead(request: ReadRequest, sink: ReadSink): Promise<v
     }
     if (isHiddenPath(rel, hidden)) {
       throw new ReadFailure("not_found", `${JSON.stringify(rel)} is a dependency of the run; read it from its bundle`);
+    }
+    if (spec.kind === "follow") {
+      // A file not written yet is waited for, so this comes before the existence check.
+      const follow = { root, rel, offset: spec.offset, isRunning: request.isRunning ?? (() => false) };
+      const complete = await followFile({ ...follow, signal: request.signal ?? new AbortController().signal }, sink);
+      if (complete) sink.end();
+      return;
     }
     const info = await lstatInside(root, rel);
     if (info === null) throw new ReadFailure("not_found", `${JSON.stringify(rel || ".")} does not exist (yet)`);

@@ -253,6 +253,7 @@ export function runUpdateMessage(record: RunRecord, now: number): RunUpdate | nu
     usage: usageAt(record, now),
     docker_image: record.docker_image,
     stage_times: stageTimesAt(record, now),
+    runtime: record.runtime,
   };
 }
 
@@ -266,6 +267,7 @@ export function runFinishedMessage(record: RunRecord, now: number): RunFinished 
     usage: usageAt(record, now),
     docker_image: record.docker_image,
     stage_times: stageTimesAt(record, now),
+    runtime: record.runtime,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type ErrorCode, isErrorCode } from "@codalab/core";
+import { CodalabError, type ErrorCode, isErrorCode } from "@codalab/core/errors";
 import { isRecord } from "./is-record.ts";
 
 export type ApiErrorInit = {
@@ -79,6 +79,6 @@ export function unexpectedResponse(status: number, what: string): ApiError {
 
 /** A message fit to show a person, whatever was thrown. */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError || error instanceof CodalabError) return error.message;
   return "Something went wrong in the page. Reload it and try again.";
 }

@@ -1,5 +1,5 @@
-import { A, useLocation } from "@solidjs/router";
-import { Match, Switch } from "solid-js";
+import { A, useLocation, useNavigate } from "@solidjs/router";
+import { Match, Show, Switch } from "solid-js";
 import { withNext } from "../routing/safe-next-path.ts";
 import { session } from "../session/session-store.ts";
 import { Avatar } from "./avatar.tsx";
@@ -9,6 +9,7 @@ import { SignOutButton } from "./sign-out-button.tsx";
 /** The top bar: product name, then the account link and sign-out, or sign-in and sign-up. */
 export function NavBar() {
   const location = useLocation();
+  const navigate = useNavigate();
   // Signing in from a page comes back to it; from the sign-in pages themselves it keeps their `next`.
   const returnTo = () =>
     location.pathname.startsWith("/account/") ? location.query.next : `${location.pathname}${location.search}`;
@@ -18,8 +19,35 @@ export function NavBar() {
       <nav class="nav__inner container" aria-label="Main">
         <A href="/" class="nav__brand" end>
           <LogoMark />
-          <span>CodaLab</span>
+          <span class="nav__brand-name">CodaLab</span>
         </A>
+        <form
+          class="nav__search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const query = String(new FormData(event.currentTarget).get("q") ?? "").trim();
+            navigate(query === "" ? "/" : `/?q=${encodeURIComponent(query)}`);
+          }}
+        >
+          <label class="visually-hidden" for="nav-search">
+            Search worksheets
+          </label>
+          <input
+            id="nav-search"
+            class="input nav__search-input"
+            name="q"
+            type="search"
+            placeholder="Search worksheets"
+          />
+        </form>
+        <Show when={session.user()}>
+          <A href="/worksheets/home" class="nav__link" activeClass="is-active">
+            My home
+          </A>
+          <A href="/workers" class="nav__link" activeClass="is-active">
+            Workers
+          </A>
+        </Show>
         <div class="nav__actions">
           <Switch>
             <Match when={session.user()}>

@@ -126,6 +126,7 @@ export const GENERATED_JSON_KEYS: ReadonlySet<string> = new Set([
   "job_handle",
   "remote_history",
   "on_preemptible_worker",
+  "runtime",
 ]);
 export const HIDDEN_WHEN_ANONYMOUS_JSON_KEYS: ReadonlySet<string> = new Set([
   "job_handle",

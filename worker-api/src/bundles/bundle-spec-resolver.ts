@@ -6,7 +6,6 @@
 import {
   type BundleSpecResolver,
   CodalabError,
-  homeWorksheetName,
   type NameMatch,
   type PermissionCaller,
   resolveWorksheetRef,
@@ -17,6 +16,7 @@ import { and, desc, eq, gte, like, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { bundles, worksheetItems, worksheets } from "../db/schema.ts";
 import { readableBundleCondition, readableWorksheetCondition } from "../permissions/readable-sql.ts";
+import { ensureHomeWorksheet } from "../worksheets/create-worksheet.ts";
 
 /** Every uuid starting with `prefix` sorts in [prefix, prefix + "g"): the digits after it are hex. */
 function prefixRange(column: typeof bundles.uuid | typeof worksheets.uuid, prefix: string): SQL | undefined {
@@ -47,11 +47,10 @@ export function worksheetSpecResolver(
   };
   return {
     async homeWorksheetUuid() {
-      if (userName === null) throw new CodalabError("UNAUTHENTICATED", "log in to use your home worksheet");
-      const uuid = await findByName(homeWorksheetName(userName));
-      if (uuid === null)
-        throw new CodalabError("NOT_FOUND", `your home worksheet ${homeWorksheetName(userName)} does not exist yet`);
-      return uuid;
+      if (userName === null || caller.kind !== "user") {
+        throw new CodalabError("UNAUTHENTICATED", "log in to use your home worksheet");
+      }
+      return ensureHomeWorksheet(db, { id: caller.userId, userName });
     },
     async findWorksheetsByUuidPrefix(prefix, limit) {
       const rows = await db

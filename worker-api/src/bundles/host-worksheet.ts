@@ -2,19 +2,10 @@
  * A new bundle's host worksheet (spec §6): the bundle is appended to it, copies its group
  * permissions (a snapshot, not inheritance) and its anonymity. The caller needs `all` on it.
  */
-import {
-  CodalabError,
-  type PermissionCaller,
-  type PermissionLevel,
-  requireNotFrozen,
-  requirePermission,
-} from "@codalab/core";
-import { eq, type SQL, sql } from "drizzle-orm";
+import { type PermissionCaller, type PermissionLevel, requireNotFrozen } from "@codalab/core";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { worksheets } from "../db/schema.ts";
-import { loadPermissions } from "../permissions/object-permissions.ts";
-
-export type WorksheetRow = typeof worksheets.$inferSelect;
+import { requireWorksheetAccess, type WorksheetRow } from "../worksheets/worksheet-access.ts";
 
 /** The worksheet, if it exists (404) and the caller has `needed` on it (403). */
 export async function requireWorksheet(
@@ -23,11 +14,7 @@ export async function requireWorksheet(
   uuid: string,
   needed: PermissionLevel,
 ): Promise<WorksheetRow> {
-  const worksheet = await db.query.worksheets.findFirst({ where: eq(worksheets.uuid, uuid) });
-  if (worksheet === undefined) throw new CodalabError("NOT_FOUND", `worksheet ${uuid} not found`, { uuid });
-  const levels = await loadPermissions(db, caller, "worksheet", [worksheet]);
-  requirePermission(levels.get(uuid) ?? "none", needed, "worksheet", uuid);
-  return worksheet;
+  return (await requireWorksheetAccess(db, caller, uuid, needed)).row;
 }
 
 export async function requireHostWorksheet(db: Db, caller: PermissionCaller, uuid: string): Promise<WorksheetRow> {

@@ -124,7 +124,7 @@ function toMetadataValue(value: unknown): MetadataValue {
 }
 
 /** What explains the state: the failure, the runner's status or why it waits. */
-function stateDetails(row: BundleRow): string | null {
+export function stateDetails(row: BundleRow): string | null {
   if (row.state === "failed" || row.state === "killed") return row.failureMessage;
   if (row.state === "created" || row.state === "staged") return row.stagedStatus;
   if (row.state === "ready") return null;

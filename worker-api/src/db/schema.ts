@@ -300,3 +300,20 @@ export const workerRuns = sqliteTable(
   },
   (t) => [index("worker_runs_worker_idx").on(t.workerId)],
 );
+
+/** Instance settings admins change at run time (`cl default-quotas`); wrangler vars are the fallback. */
+export const instanceSettings = sqliteTable("instance_settings", {
+  key: text("key").primaryKey(),
+  value: json<unknown>("value").notNull(),
+  updatedAt: integer("updated_at").notNull().default(now),
+  /** The admin who set it. */
+  updatedBy: text("updated_by"),
+});
+
+/** One report a day from the scheduled handler (worker-api/src/monitoring/): statistics, backup, warnings. */
+export const dailyReports = sqliteTable("daily_reports", {
+  /** `YYYY-MM-DD`, UTC. */
+  day: text("day").primaryKey(),
+  generatedAt: integer("generated_at").notNull(),
+  report: json<Record<string, unknown>>("report").notNull(),
+});

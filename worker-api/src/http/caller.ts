@@ -10,3 +10,10 @@ export function requireUser(c: Context<AppEnv>): UserCaller {
   if (caller.kind !== "user") throw new CodalabError("UNAUTHENTICATED", "you must log in to do this");
   return caller;
 }
+
+/** An instance administrator, or 403 (401 first for someone not logged in). */
+export function requireAdmin(c: Context<AppEnv>): UserCaller {
+  const caller = requireUser(c);
+  if (!caller.user.isAdmin) throw new CodalabError("FORBIDDEN", "only instance administrators can do this");
+  return caller;
+}

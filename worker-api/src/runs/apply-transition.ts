@@ -20,6 +20,7 @@ import { eq } from "drizzle-orm";
 import type { BundleRow } from "../bundles/bundle-fields.ts";
 import type { Db } from "../db/client.ts";
 import { bundles, workerRuns } from "../db/schema.ts";
+import type { BundleNews } from "../watch/bundle-news.ts";
 import { machineBundle, metadataAssignments } from "./machine-row.ts";
 
 /** A statement for the batch; `guard` is SQL that is true only while the transition may apply. */
@@ -59,8 +60,55 @@ export async function loadBundle(db: Db, uuid: string): Promise<LoadedBundle | n
   return row === undefined ? null : { row, workerId: holder?.workerId ?? null };
 }
 
+/** `news` hears of every transition written, so watchers of the bundle see it at once. */
+/**
+ * The guarded statements that write a transition: the caller's `extra` ones, the `worker_runs`
+ * change, then the bundle update, last, which returns the state when the guard held.
+ */
+export function transitionStatements(
+  uuid: string,
+  before: LoadedBundle,
+  result: Pick<Transition, "state" | "worker_id">,
+  changes: Readonly<Record<string, unknown>>,
+  extra: readonly ExtraStatement[] = [],
+): ExtraStatement[] {
+  const guard = guardOf(uuid, before);
+  const statements = [...extra];
+  if (result.worker_id !== before.workerId) {
+    if (before.workerId !== null) {
+      statements.push({
+        sql: `delete from worker_runs where bundle_uuid = ? and ${guard.sql}`,
+        params: [uuid, ...guard.params],
+      });
+    }
+    if (result.worker_id !== null) {
+      statements.push({
+        sql: `insert into worker_runs (bundle_uuid, worker_id, assigned_at) select ?, ?, unixepoch() where ${guard.sql}
+            on conflict (bundle_uuid) do update set worker_id = excluded.worker_id, assigned_at = excluded.assigned_at`,
+        params: [uuid, result.worker_id, ...guard.params],
+      });
+    }
+  }
+  const metadata = metadataAssignments(changes);
+  statements.push({
+    sql: `update bundles set ${["state = ?", "state_version = state_version + 1", ...metadata.assignments].join(", ")}
+        where uuid = ? and state_version = ? returning state`,
+    params: [result.state, ...metadata.params, uuid, before.row.stateVersion],
+  });
+  return statements;
+}
+
+/** True only while the bundle is at the version that was read. */
+export function guardOf(uuid: string, before: LoadedBundle): Guard {
+  return {
+    sql: "exists (select 1 from bundles where uuid = ? and state_version = ?)",
+    params: [uuid, before.row.stateVersion],
+  };
+}
+
 export async function applyTransition(
   db: Db,
+  news: BundleNews,
   uuid: string,
   event: MachineEvent | ((bundle: LoadedBundle) => MachineEvent),
   options: TransitionOptions = {},
@@ -82,10 +130,7 @@ export async function applyTransition(
       throw error;
     }
     const changes = { ...overlay, ...result.changes };
-    const guard: Guard = {
-      sql: "exists (select 1 from bundles where uuid = ? and state_version = ?)",
-      params: [uuid, before.row.stateVersion],
-    };
+    const guard = guardOf(uuid, before);
     const extra = options.extra?.(before, result, guard) ?? [];
     // Already applied (a repeated event): nothing is written, not even the caller's extras.
     const unchanged =
@@ -96,33 +141,13 @@ export async function applyTransition(
     if (unchanged) {
       return { applied: true, before, transition: result, state: result.state, effects: result.effects };
     }
-    const statements = [...extra];
-    if (result.worker_id !== before.workerId) {
-      if (before.workerId !== null) {
-        statements.push({
-          sql: `delete from worker_runs where bundle_uuid = ? and ${guard.sql}`,
-          params: [uuid, ...guard.params],
-        });
-      }
-      if (result.worker_id !== null) {
-        statements.push({
-          sql: `insert into worker_runs (bundle_uuid, worker_id, assigned_at) select ?, ?, unixepoch() where ${guard.sql}
-            on conflict (bundle_uuid) do update set worker_id = excluded.worker_id, assigned_at = excluded.assigned_at`,
-          params: [uuid, result.worker_id, ...guard.params],
-        });
-      }
-    }
-    const metadata = metadataAssignments(changes);
-    statements.push({
-      sql: `update bundles set ${["state = ?", "state_version = state_version + 1", ...metadata.assignments].join(", ")}
-        where uuid = ? and state_version = ? returning state`,
-      params: [result.state, ...metadata.params, uuid, before.row.stateVersion],
-    });
+    const statements = transitionStatements(uuid, before, result, changes, extra);
     const results = await db.$client.batch(
       statements.map((statement) => db.$client.prepare(statement.sql).bind(...statement.params)),
     );
     const last = results[results.length - 1];
     if (last !== undefined && last.results.length > 0) {
+      await news([uuid]);
       return { applied: true, before, transition: result, state: result.state, effects: result.effects };
     }
   }

@@ -1,67 +1,75 @@
 /**
- * The `assign` command for a run the scheduler placed: built from the bundle row at delivery time
- * (requirements resolved again with the owner's quotas as they are now, spec §8.5 step 3) and
- * queued on the worker's session, which pushes it over the socket at once.
+ * The `assign` commands for runs the Scheduler placed, built from the bundle rows (requirements
+ * resolved again with the owners' quotas as they are now, spec §8.5 step 3), many at once: rows,
+ * owners and dependencies (with their parents' names) come from one round of parallel queries,
+ * read while the placements are being written, so a placement pass costs the same few round trips
+ * for one run or ten thousand. A run that can no longer be run by its owner (quota, owner gone)
+ * gets a refusal instead.
  */
-import { type AssignedRun, AssignedRunSchema, type CommandInput } from "@codalab/core";
-import type { DeliveryOutcome } from "@codalab/durable-objects";
-import { eq, inArray } from "drizzle-orm";
-import { queryInChunks } from "../db/chunked.ts";
+import { AssignedRunSchema } from "@codalab/core";
+import type { AssignmentBuild } from "@codalab/durable-objects";
+import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { bundles } from "../db/schema.ts";
-import { loadOwner, requirementsOf } from "./run-owner.ts";
-import { dependenciesOf } from "./staging.ts";
+import { queryByJsonList } from "../db/json-list.ts";
+import { bundleDependencies, bundles } from "../db/schema.ts";
+import { ownersOf, requirementsOf } from "./run-owner.ts";
 
-export type CommandSender = (
-  workerId: string,
-  command: CommandInput,
-) => Promise<{ ok: true } | { ok: false; reason: string }>;
-
-export async function buildAssignedRun(db: Db, uuid: string): Promise<AssignedRun | { refusal: string } | null> {
-  const row = await db.query.bundles.findFirst({ where: eq(bundles.uuid, uuid) });
-  // Killed or deleted since it was placed: the scheduler hears of that separately.
-  if (row === undefined || row.state !== "starting") return null;
-  const owner = await loadOwner(db, row.ownerId);
-  if (owner === null) return { refusal: "the bundle's owner no longer exists" };
-  const resolved = requirementsOf(row, owner);
-  if (!resolved.ok) return { refusal: resolved.failure_message };
-  const deps = await dependenciesOf(db, uuid);
-  const parents = await queryInChunks(
-    deps.map((dep) => dep.parentUuid),
-    (chunk) => db.select({ uuid: bundles.uuid, name: bundles.name }).from(bundles).where(inArray(bundles.uuid, chunk)),
-  );
-  const names = new Map(parents.map((parent) => [parent.uuid, parent.name]));
-  const { docker_image, time, memory, disk, cpus, gpus, network } = resolved.requirements;
-  const parsed = AssignedRunSchema.safeParse({
-    uuid,
-    command: row.command ?? "",
-    owner_id: row.ownerId,
-    dependencies: deps.map((dep) => {
-      const name = names.get(dep.parentUuid);
-      return {
+export async function buildAssignments(db: Db, uuids: readonly string[]): Promise<Map<string, AssignmentBuild>> {
+  const [rows, ownerMaps, deps] = await Promise.all([
+    queryByJsonList(uuids, (list) => db.select().from(bundles).where(inArray(bundles.uuid, list))),
+    queryByJsonList(uuids, async (list) => [await ownersOf(db, list)]),
+    queryByJsonList(uuids, (list) =>
+      db
+        .select({
+          id: bundleDependencies.id,
+          childUuid: bundleDependencies.childUuid,
+          childPath: bundleDependencies.childPath,
+          parentUuid: bundleDependencies.parentUuid,
+          parentPath: bundleDependencies.parentPath,
+          parentName: sql<
+            string | null
+          >`(select ${bundles.name} from ${bundles} where ${bundles.uuid} = ${bundleDependencies.parentUuid})`,
+        })
+        .from(bundleDependencies)
+        .where(inArray(bundleDependencies.childUuid, list)),
+    ),
+  ]);
+  const owners = new Map(ownerMaps.flatMap((map) => [...map]));
+  deps.sort((a, b) => a.id - b.id);
+  const depsOf = new Map<string, typeof deps>();
+  for (const dep of deps) depsOf.set(dep.childUuid, [...(depsOf.get(dep.childUuid) ?? []), dep]);
+  const builds = new Map<string, AssignmentBuild>();
+  for (const row of rows) {
+    const owner = owners.get(row.ownerId);
+    if (owner === undefined) {
+      builds.set(row.uuid, { refusal: "the bundle's owner no longer exists" });
+      continue;
+    }
+    const resolved = requirementsOf(row, owner);
+    if (!resolved.ok) {
+      builds.set(row.uuid, { refusal: resolved.failure_message });
+      continue;
+    }
+    const { docker_image, time, memory, disk, cpus, gpus, network } = resolved.requirements;
+    const parsed = AssignedRunSchema.safeParse({
+      uuid: row.uuid,
+      command: row.command ?? "",
+      owner_id: row.ownerId,
+      dependencies: (depsOf.get(row.uuid) ?? []).map((dep) => ({
         child_path: dep.childPath,
         parent_uuid: dep.parentUuid,
         parent_path: dep.parentPath,
-        ...(name === undefined ? {} : { parent_name: name }),
-      };
-    }),
-    requirements: { docker_image, time, memory: Math.round(memory), disk: Math.round(disk), cpus, gpus, network },
-    exclude_patterns: row.excludePatterns ?? [],
-  });
-  if (!parsed.success)
-    return { refusal: `the run cannot be sent to a worker: ${parsed.error.issues[0]?.message ?? "invalid"}` };
-  return parsed.data;
-}
-
-export async function deliverAssignment(
-  db: Db,
-  uuid: string,
-  workerId: string,
-  send: CommandSender,
-): Promise<DeliveryOutcome> {
-  const run = await buildAssignedRun(db, uuid);
-  if (run === null) return { ok: true };
-  if ("refusal" in run) return { ok: false, reason: run.refusal, fatal: true };
-  const sent = await send(workerId, { type: "assign", run });
-  return sent.ok ? { ok: true } : { ok: false, reason: sent.reason, fatal: false };
+        ...(dep.parentName === null ? {} : { parent_name: dep.parentName }),
+      })),
+      requirements: { docker_image, time, memory: Math.round(memory), disk: Math.round(disk), cpus, gpus, network },
+      exclude_patterns: row.excludePatterns ?? [],
+    });
+    builds.set(
+      row.uuid,
+      parsed.success
+        ? { run: parsed.data }
+        : { refusal: `the run cannot be sent to a worker: ${parsed.error.issues[0]?.message ?? "invalid"}` },
+    );
+  }
+  return builds;
 }

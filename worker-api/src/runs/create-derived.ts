@@ -117,9 +117,11 @@ export async function createDerivedBundle(c: Context<AppEnv>, body: unknown): Pr
     );
   }
   const db = c.get("db");
-  const caller = await permissionCaller(c);
+  // Loaded beside the insert and the Scheduler's work: only a host worksheet needs it first.
+  const callerLoaded = permissionCaller(c);
+  callerLoaded.catch(() => undefined);
   const hostUuid = defaultHostWorksheet(request.worksheet_uuid);
-  const host = hostUuid === null ? null : await requireHostWorksheet(db, caller, hostUuid);
+  const host = hostUuid === null ? null : await requireHostWorksheet(db, await callerLoaded, hostUuid);
   const uuid = newUuid();
   const statements: BatchStatement[] = [
     db.insert(bundles).values({
@@ -149,6 +151,7 @@ export async function createDerivedBundle(c: Context<AppEnv>, body: unknown): Pr
   ];
   await runBatch(db, statements);
   await notifyCreated(c.env, uuid, kind, dependencies);
+  const caller = await callerLoaded;
   const access = await requireBundle(db, caller, uuid, "all");
   return c.json({ bundle: await serializeBundle(db, caller, access) }, 201);
 }

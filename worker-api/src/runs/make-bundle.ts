@@ -15,6 +15,7 @@ import type { Db } from "../db/client.ts";
 import { bundles, users } from "../db/schema.ts";
 import { type BundleStore, contentsKey, exactLength } from "../storage/bundle-store.ts";
 import { forgetBundleTree } from "../storage/index-cache.ts";
+import type { BundleNews } from "../watch/bundle-news.ts";
 import { applyTransition } from "./apply-transition.ts";
 import { dependenciesOf } from "./staging.ts";
 import { streamToStore } from "./stream-to-store.ts";
@@ -30,8 +31,8 @@ function errorText(error: unknown): string {
  * Makes a staged make bundle. Returns the final state it reached, or null when it was not staged
  * (another attempt has it) or was killed meanwhile.
  */
-export async function runMake(db: Db, store: BundleStore, uuid: string): Promise<BundleState | null> {
-  const started = await applyTransition(db, uuid, { type: "make_started" });
+export async function runMake(db: Db, store: BundleStore, news: BundleNews, uuid: string): Promise<BundleState | null> {
+  const started = await applyTransition(db, news, uuid, { type: "make_started" });
   if (!started.applied || started.before.row.state !== "staged") return null;
   const row = started.before.row;
   let made: Made;
@@ -40,14 +41,14 @@ export async function runMake(db: Db, store: BundleStore, uuid: string): Promise
   } catch (error) {
     await discard(store, uuid);
     const message = error instanceof CodalabError ? error.message : `the make failed: ${errorText(error)}`;
-    const failed = await applyTransition(db, uuid, { type: "make_failed", message });
+    const failed = await applyTransition(db, news, uuid, { type: "make_failed", message });
     return failed.applied ? failed.state : null;
   }
   const owner = await db.query.users.findFirst({ where: eq(users.id, row.ownerId) });
   if (owner === undefined || owner.diskUsed + made.dataSize > owner.diskQuota) {
     await discard(store, uuid);
     const used = owner?.diskUsed ?? 0;
-    const failed = await applyTransition(db, uuid, {
+    const failed = await applyTransition(db, news, uuid, {
       type: "make_failed",
       message: `disk quota exceeded: ${formatSize(made.dataSize)} more would not fit: ${formatSize(used)} of ${formatSize(owner?.diskQuota ?? 0)} used`,
     });
@@ -55,6 +56,7 @@ export async function runMake(db: Db, store: BundleStore, uuid: string): Promise
   }
   const done = await applyTransition(
     db,
+    news,
     uuid,
     { type: "make_succeeded", data_size: made.dataSize },
     {

@@ -11,7 +11,7 @@ import {
   resolveRunRequirements,
   type UserUpdate,
 } from "@codalab/core";
-import { eq } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BundleRow } from "../bundles/bundle-fields.ts";
 import type { Db } from "../db/client.ts";
 import { userGroups, users } from "../db/schema.ts";
@@ -27,6 +27,25 @@ export async function loadOwner(db: Db, userId: string): Promise<RunOwner | null
   ]);
   if (user === undefined) return null;
   return { user, groups: memberships.map((row) => row.groupUuid) };
+}
+
+/** Several owners at once (staging or delivering a batch of runs): `userIds` is a subquery of ids. */
+async function loadOwners(db: Db, userIds: SQL): Promise<Map<string, RunOwner>> {
+  const [rows, memberships] = await Promise.all([
+    db.select().from(users).where(inArray(users.id, userIds)),
+    db
+      .select({ userId: userGroups.userId, groupUuid: userGroups.groupUuid })
+      .from(userGroups)
+      .where(inArray(userGroups.userId, userIds)),
+  ]);
+  const owners = new Map<string, RunOwner>(rows.map((user) => [user.id, { user, groups: [] }]));
+  for (const membership of memberships) owners.get(membership.userId)?.groups.push(membership.groupUuid);
+  return owners;
+}
+
+/** The owners of these bundles. */
+export function ownersOf(db: Db, bundleList: SQL): Promise<Map<string, RunOwner>> {
+  return loadOwners(db, sql`(select owner_id from bundles where uuid in ${bundleList})`);
 }
 
 export function ownerUpdate(owner: RunOwner): UserUpdate {

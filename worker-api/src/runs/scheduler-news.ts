@@ -1,5 +1,5 @@
 /**
- * Changes the bundles routes make that the Scheduler must hear of: a bundle that reached a final
+ * Changes the bundles routes make that the Scheduler (and the bundles' watchers) must hear of: a bundle that reached a final
  * state (an upload completed or abandoned) or vanished (deleted) may let waiting dependents be
  * staged or failed; a created or staged run or make that was edited is checked again (its
  * `allow_failed_dependencies` or requests may have changed).
@@ -9,11 +9,14 @@ import { inArray } from "drizzle-orm";
 import { queryInChunks } from "../db/chunked.ts";
 import type { Db } from "../db/client.ts";
 import { bundleDependencies, bundles } from "../db/schema.ts";
+import { bundleNews } from "../watch/bundle-news.ts";
 import { schedulerStub } from "./stubs.ts";
 
 export async function bundlesChanged(env: Env, db: Db, uuids: readonly string[]): Promise<void> {
   const wanted = uuids.filter((uuid) => BUNDLE_UUID_REGEX.test(uuid));
   if (wanted.length === 0) return;
+  // Those who watch the bundles hear of it too (bundle events, followed files).
+  await bundleNews(env)(wanted);
   const rows = await queryInChunks(wanted, (chunk) =>
     db
       .select({ uuid: bundles.uuid, state: bundles.state, bundleType: bundles.bundleType })

@@ -3,24 +3,27 @@
  * every parent exists, its owner can read each one, and each is ready (or failed/killed with
  * `allow_failed_dependencies`); it fails at once when a parent is missing, unreadable, or failed
  * without the flag. A staged run's placement data (requirements, dependency keys, sharing) is
- * built here too, for the scheduler's policy.
+ * built here too, for the scheduler's policy. Bundles are checked in batches: the scheduler hands
+ * over every bundle of a step at once.
  */
 import {
   type BundleState,
   dependencyKey,
+  effectivePermission,
   FINAL_STATES,
+  type GroupPermissionRow,
   type PermissionLevel,
   permissionFromRank,
   type SchedulerEvent,
   type SchedulerRun,
 } from "@codalab/core";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { BundleRow } from "../bundles/bundle-fields.ts";
-import { queryInChunks } from "../db/chunked.ts";
 import type { Db } from "../db/client.ts";
+import { queryByJsonList } from "../db/json-list.ts";
 import { bundleDependencies, bundles, groupBundlePermissions } from "../db/schema.ts";
-import { loadPermissions } from "../permissions/object-permissions.ts";
-import { loadOwner, ownerCaller, ownerUpdate, type RunOwner, requirementsOf } from "./run-owner.ts";
+import { PUBLIC_GROUP_UUID } from "../ids.ts";
+import { ownerCaller, ownersOf, ownerUpdate, type RunOwner, requirementsOf } from "./run-owner.ts";
 
 type DependencyRow = typeof bundleDependencies.$inferSelect;
 
@@ -30,23 +33,16 @@ export async function dependenciesOf(db: Db, uuid: string): Promise<DependencyRo
 }
 
 /** The run as the scheduling policy sees it, or why its requests cannot be met (quota, limits). */
-export async function schedulerRunOf(
-  db: Db,
+function schedulerRunOf(
   row: BundleRow,
   owner: RunOwner,
-  dependencies?: readonly DependencyRow[],
-): Promise<{ run: SchedulerRun } | { refusal: string }> {
+  deps: readonly DependencyRow[],
+  shares: readonly GroupPermissionRow[],
+): { run: SchedulerRun } | { refusal: string } {
   const resolved = requirementsOf(row, owner);
   if (!resolved.ok) return { refusal: resolved.failure_message };
-  const [deps, shares] = await Promise.all([
-    dependencies ?? dependenciesOf(db, row.uuid),
-    db
-      .select({ group: groupBundlePermissions.groupUuid, permission: groupBundlePermissions.permission })
-      .from(groupBundlePermissions)
-      .where(eq(groupBundlePermissions.bundleUuid, row.uuid)),
-  ]);
   const groupPermissions: Record<string, PermissionLevel> = {};
-  for (const share of shares) groupPermissions[share.group] = permissionFromRank(share.permission);
+  for (const share of shares) groupPermissions[share.groupUuid] = permissionFromRank(Number(share.permission));
   const { cpus, gpus, memory, disk, disk_requested, queue, priority } = resolved.requirements;
   return {
     run: {
@@ -64,11 +60,13 @@ function list(uuids: readonly string[]): string {
   return uuids.join(", ");
 }
 
+type Parent = { uuid: string; state: BundleState; ownerId: string };
+
 /** Why the parents keep the bundle from being staged, or null when they are all settled and usable. */
 function parentProblem(
   row: BundleRow,
   owner: RunOwner,
-  parents: readonly { uuid: string; state: BundleState }[],
+  parents: readonly Parent[],
   levels: ReadonlyMap<string, PermissionLevel>,
   wanted: readonly string[],
 ): { fail: string } | { wait: true } | null {
@@ -97,57 +95,112 @@ function parentProblem(
   return null;
 }
 
-/** The scheduler's `check_dependencies`: one answer per bundle whose parents are settled. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const list = map.get(key(item));
+    if (list === undefined) map.set(key(item), [item]);
+    else list.push(item);
+  }
+  return map;
+}
+
+/** Everything the checks of a batch need, in a handful of queries whatever the batch size. */
+type Batch = {
+  rows: Map<string, BundleRow>;
+  owners: Map<string, RunOwner>;
+  deps: Map<string, DependencyRow[]>;
+  parents: Map<string, Parent>;
+  /** Group permission rows of the parents and of the bundles themselves. */
+  shares: Map<string, GroupPermissionRow[]>;
+};
+
+async function loadBatch(db: Db, uuids: readonly string[]): Promise<Batch> {
+  // One round trip: every query takes the bundle list and finds owners and parents by subquery.
+  const parentsOf = (list: SQL) =>
+    sql`(select parent_uuid from ${bundleDependencies} where ${bundleDependencies.childUuid} in ${list})`;
+  const [rowList, depList, ownerMaps, parentList, shareList] = await Promise.all([
+    queryByJsonList(uuids, (list) => db.select().from(bundles).where(inArray(bundles.uuid, list))),
+    queryByJsonList(uuids, (list) =>
+      db.select().from(bundleDependencies).where(inArray(bundleDependencies.childUuid, list)),
+    ),
+    queryByJsonList(uuids, async (list) => [await ownersOf(db, list)]),
+    queryByJsonList(uuids, (list) =>
+      db
+        .select({ uuid: bundles.uuid, state: bundles.state, ownerId: bundles.ownerId })
+        .from(bundles)
+        .where(inArray(bundles.uuid, parentsOf(list))),
+    ),
+    queryByJsonList(uuids, (list) =>
+      db
+        .select({
+          objectUuid: groupBundlePermissions.bundleUuid,
+          groupUuid: groupBundlePermissions.groupUuid,
+          permission: groupBundlePermissions.permission,
+        })
+        .from(groupBundlePermissions)
+        .where(
+          or(
+            inArray(groupBundlePermissions.bundleUuid, list),
+            inArray(groupBundlePermissions.bundleUuid, parentsOf(list)),
+          ),
+        ),
+    ),
+  ]);
+  depList.sort((a, b) => a.id - b.id);
+  return {
+    rows: new Map(rowList.map((row) => [row.uuid, row])),
+    owners: new Map(ownerMaps.flatMap((owners) => [...owners])),
+    deps: groupBy(depList, (dep) => dep.childUuid),
+    parents: new Map(parentList.map((parent) => [parent.uuid, parent])),
+    shares: groupBy(shareList, (share) => share.objectUuid),
+  };
+}
+
+/**
+ * The scheduler's `check_dependencies`: one answer per bundle whose parents are settled. The whole
+ * list is checked with a few queries (bundles, dependencies, owners, parents, group permissions).
+ */
 export async function checkDependencies(db: Db, uuids: readonly string[], now: number): Promise<SchedulerEvent[]> {
+  const batch = await loadBatch(db, uuids);
   const events: SchedulerEvent[] = [];
-  for (const uuid of uuids) events.push(...(await checkOne(db, uuid, now)));
+  for (const uuid of uuids) {
+    const event = checkOne(batch, uuid, now);
+    if (event !== null) events.push(event);
+  }
   return events;
 }
 
-async function checkOne(db: Db, uuid: string, now: number): Promise<SchedulerEvent[]> {
-  const row = await db.query.bundles.findFirst({ where: eq(bundles.uuid, uuid) });
+function checkOne(batch: Batch, uuid: string, now: number): SchedulerEvent | null {
+  const row = batch.rows.get(uuid);
   if (row === undefined || (row.bundleType !== "run" && row.bundleType !== "make")) {
-    return [{ type: "run_withdrawn", now, uuid }];
+    return { type: "run_withdrawn", now, uuid };
   }
   const kind = row.bundleType;
-  const owner = await loadOwner(db, row.ownerId);
-  if (row.state !== "created") return alreadyPast(db, row, owner, now);
-  if (owner === null)
-    return [{ type: "dependencies_failed", now, uuid, message: "The bundle's owner no longer exists" }];
-
-  const deps = await dependenciesOf(db, uuid);
-  const wanted = [...new Set(deps.map((dep) => dep.parentUuid))];
-  const parents = await queryInChunks(wanted, (chunk) =>
-    db
-      .select({ uuid: bundles.uuid, state: bundles.state, ownerId: bundles.ownerId })
-      .from(bundles)
-      .where(inArray(bundles.uuid, chunk)),
-  );
-  const levels = await loadPermissions(db, ownerCaller(owner), "bundle", parents);
-  const problem = parentProblem(row, owner, parents, levels, wanted);
-  if (problem !== null) {
-    return "fail" in problem ? [{ type: "dependencies_failed", now, uuid, message: problem.fail }] : [];
+  const owner = batch.owners.get(row.ownerId) ?? null;
+  const deps = batch.deps.get(uuid) ?? [];
+  // A bundle asked about after it left `created` (a repeated notification, a recovery).
+  if (row.state !== "created" && (row.state !== "staged" || owner === null))
+    return { type: "run_withdrawn", now, uuid };
+  if (owner === null) return { type: "dependencies_failed", now, uuid, message: "The bundle's owner no longer exists" };
+  if (row.state === "created") {
+    const wanted = [...new Set(deps.map((dep) => dep.parentUuid))];
+    const parents = wanted.flatMap((parent) => batch.parents.get(parent) ?? []);
+    const caller = ownerCaller(owner);
+    const levels = new Map<string, PermissionLevel>();
+    for (const parent of parents) {
+      const groupPermissions = batch.shares.get(parent.uuid) ?? [];
+      levels.set(
+        parent.uuid,
+        effectivePermission(caller, { ownerId: parent.ownerId, groupPermissions }, PUBLIC_GROUP_UUID),
+      );
+    }
+    const problem = parentProblem(row, owner, parents, levels, wanted);
+    if (problem !== null)
+      return "fail" in problem ? { type: "dependencies_failed", now, uuid, message: problem.fail } : null;
   }
-  if (kind === "make") return [{ type: "dependencies_ready", now, uuid, kind, owner: ownerUpdate(owner) }];
-  const placement = await schedulerRunOf(db, row, owner, deps);
-  return [
-    {
-      type: "dependencies_ready",
-      now,
-      uuid,
-      kind,
-      owner: ownerUpdate(owner),
-      ...("run" in placement ? { run: placement.run } : { refusal: placement.refusal }),
-    },
-  ];
-}
-
-/** A bundle asked about after it left `created` (a repeated notification, a recovery). */
-async function alreadyPast(db: Db, row: BundleRow, owner: RunOwner | null, now: number): Promise<SchedulerEvent[]> {
-  if (row.state !== "staged" || owner === null) return [{ type: "run_withdrawn", now, uuid: row.uuid }];
-  const kind = row.bundleType === "make" ? "make" : "run";
-  const ready = { type: "dependencies_ready", now, uuid: row.uuid, kind, owner: ownerUpdate(owner) } as const;
-  if (kind === "make") return [ready];
-  const placement = await schedulerRunOf(db, row, owner);
-  return [{ ...ready, ...("run" in placement ? { run: placement.run } : { refusal: placement.refusal }) }];
+  const ready = { type: "dependencies_ready", now, uuid, kind, owner: ownerUpdate(owner) } as const;
+  if (kind === "make") return ready;
+  const placement = schedulerRunOf(row, owner, deps, batch.shares.get(uuid) ?? []);
+  return { ...ready, ...("run" in placement ? { run: placement.run } : { refusal: placement.refusal }) };
 }

@@ -1,4 +1,4 @@
-/** The two Durable Object namespaces, addressed the one way everything uses. */
+/** The Durable Object namespaces, addressed the one way everything uses. */
 
 /** The Scheduler is a singleton under this name. */
 export const SCHEDULER_NAME = "scheduler";
@@ -10,4 +10,9 @@ export function schedulerStub(env: Env) {
 /** One session per worker, named by the worker's id. */
 export function sessionStub(env: Env, workerId: string) {
   return env.WORKER_SESSION.get(env.WORKER_SESSION.idFromName(workerId));
+}
+
+/** One change hub per bundle, named by its uuid (durable-objects/src/bundle-watch.ts). */
+export function watchStub(env: Env, uuid: string) {
+  return env.BUNDLE_WATCH.get(env.BUNDLE_WATCH.idFromName(uuid));
 }

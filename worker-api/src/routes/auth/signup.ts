@@ -1,6 +1,7 @@
 import { CodalabError, SelfUserSchema, SignupRequestSchema } from "@codalab/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { readDefaultQuotas } from "../../admin/default-quotas.ts";
 import { hashPassword } from "../../auth/password.ts";
 import { users } from "../../db/schema.ts";
 import type { App } from "../../http/app-type.ts";
@@ -36,6 +37,7 @@ export function registerSignup(app: App) {
       const value = field === "user_name" ? body.user_name : body.email;
       throw new CodalabError("ALREADY_EXISTS", `${field} ${JSON.stringify(value)} is already taken`, { field });
     }
+    const quotas = (await readDefaultQuotas(db, config)).default_quotas;
     const [user] = await db
       .insert(users)
       .values({
@@ -46,9 +48,9 @@ export function registerSignup(app: App) {
         firstName: body.first_name ?? null,
         lastName: body.last_name ?? null,
         affiliation: body.affiliation ?? null,
-        timeQuota: config.defaultQuotas.time,
-        diskQuota: config.defaultQuotas.disk,
-        parallelRunQuota: config.defaultQuotas.parallelRuns,
+        timeQuota: quotas.time_quota,
+        diskQuota: quotas.disk_quota,
+        parallelRunQuota: quotas.parallel_run_quota,
       })
       .returning();
     if (!user) throw new Error("insert returned no row");

@@ -50,7 +50,7 @@ export function bundleStore(c: Context<AppEnv>): BundleStore {
 }
 
 /** Parses query parameters of routes registered outside `app.openapi` (wildcard paths). */
-export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
+export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, unknown>): z.output<T> {
   const result = schema.safeParse(query);
   if (result.success) return result.data;
   throw new CodalabError("VALIDATION_FAILED", result.error.issues.map(describeIssue).join("; "));

@@ -1,6 +1,7 @@
 /** Every bundle endpoint (docs/design/bundles-api.md), in the order they are registered. */
 import type { App } from "../../http/app-type.ts";
 import { registerAbandonUpload } from "./abandon-upload.ts";
+import { registerBundleEvents } from "./bundle-events.ts";
 import { registerCompleteUpload } from "./complete-upload.ts";
 import { registerContentsBlob } from "./contents-blob.ts";
 import { registerContentsInfo } from "./contents-info.ts";
@@ -17,6 +18,7 @@ export const bundleRoutes: ((app: App) => void)[] = [
   registerCreateBundle,
   registerDeleteBundles,
   registerListBundles,
+  registerBundleEvents,
   registerGetBundle,
   registerUpdateBundle,
   registerStartUpload,

@@ -21,8 +21,10 @@ import type { App } from "../../http/app-type.ts";
 import { errorResponse } from "../../http/error-response.ts";
 import { bearerSecurity, errors } from "../../http/openapi-helpers.ts";
 import { permissionCaller } from "../../permissions/permission-caller.ts";
+import { contentsSubject } from "../../runs/dependency-target.ts";
 import { isLiveBundle, readLive } from "../../runs/live-read.ts";
 import { type BundleStore, exactLength } from "../../storage/bundle-store.ts";
+import { followContents, followOffset } from "../../watch/follow-contents.ts";
 import {
   bundleStore,
   ContentsPathParams,
@@ -40,6 +42,20 @@ const BlobQuery = z.object({
   max_line_length: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_LINE_LENGTH),
   truncation_text: z.string().max(1024).default(""),
   format: z.enum(BLOB_FORMATS).default("tar").openapi({ description: "Directories: tar, or gzipped tar" }),
+  follow: z
+    .enum(["0", "1", "false", "true"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true")
+    .openapi({
+      description: "Files: keep the answer open and send bytes as they are written, until the bundle is final",
+    }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .openapi({ description: "With follow: the byte to start at (to resume a cut answer)" }),
 });
 type BlobQuery = z.output<typeof BlobQuery>;
 
@@ -50,7 +66,9 @@ const route = createRoute({
   summary: "The bytes at a path inside a bundle: a file (Range, head/tail), or a directory as a tar stream",
   description:
     "Always an attachment with a safe content type and nosniff. Symbolic links are never followed: " +
-    "reading one answers 400 INVALID_PATH naming its target.",
+    "reading one answers 400 INVALID_PATH naming its target. With `follow=1` a file's bytes from `offset` are " +
+    "sent as they are written (from the run's worker while it runs), and the answer ends once the bundle is final " +
+    "and the file complete; an answer cut earlier is resumed with the offset reached.",
   security: bearerSecurity,
   request: { params: ContentsPathParams, query: BlobQuery },
   responses: {
@@ -71,9 +89,17 @@ const route = createRoute({
 async function handle(c: Context<AppEnv>): Promise<Response> {
   const { uuid, path: rawPath } = contentsPathParams(c);
   const query = parseQuery(BlobQuery, c.req.query());
-  const path = normalizeContentsPath(rawPath);
   const db = c.get("db");
-  const { row } = await requireBundle(db, await permissionCaller(c), uuid, "read");
+  const caller = await permissionCaller(c);
+  const access = await requireBundle(db, caller, uuid, "read");
+  // Inside a running bundle's dependency key: the parent bundle answers (worker-api/src/runs/).
+  const { row, path } = await contentsSubject(db, caller, access, normalizeContentsPath(rawPath));
+  const followFrom = followOffset(query, c.req.header("range"));
+  if (followFrom !== null) {
+    const fileName = path === "" ? row.name : basename(path);
+    const io = { env: c.env, db, store: bundleStore(c), caller };
+    return followContents(io, { row, path, offset: followFrom, fileName });
+  }
   // A running bundle's directory is on its worker: asked over the worker's socket (worker-api/src/runs/).
   if (isLiveBundle(row)) return readLive(c.env, row, { kind: "blob", path, ...query, range: c.req.header("range") });
   const store = bundleStore(c);

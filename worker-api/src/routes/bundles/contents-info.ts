@@ -6,6 +6,7 @@ import type { AppEnv } from "../../env.ts";
 import type { App } from "../../http/app-type.ts";
 import { bearerSecurity, errors, jsonResponse } from "../../http/openapi-helpers.ts";
 import { permissionCaller } from "../../permissions/permission-caller.ts";
+import { contentsSubject } from "../../runs/dependency-target.ts";
 import { isLiveBundle, readLive } from "../../runs/live-read.ts";
 import {
   bundleStore,
@@ -60,9 +61,11 @@ const route = createRoute({
 async function handle(c: Context<AppEnv>): Promise<Response> {
   const { uuid, path: rawPath } = contentsPathParams(c);
   const { depth } = parseQuery(InfoQuery, c.req.query());
-  const path = normalizeContentsPath(rawPath);
   const db = c.get("db");
-  const { row } = await requireBundle(db, await permissionCaller(c), uuid, "read");
+  const caller = await permissionCaller(c);
+  const access = await requireBundle(db, caller, uuid, "read");
+  // Inside a running bundle's dependency key: the parent bundle answers (worker-api/src/runs/).
+  const { row, path } = await contentsSubject(db, caller, access, normalizeContentsPath(rawPath));
   // A running bundle's directory is on its worker: asked over the worker's socket (worker-api/src/runs/).
   if (isLiveBundle(row)) return readLive(c.env, row, { kind: "info", path, depth });
   const target = await resolveContentsTarget(bundleStore(c), row, path);

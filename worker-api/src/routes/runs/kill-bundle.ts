@@ -8,6 +8,7 @@ import { bearerSecurity, errors, jsonResponse } from "../../http/openapi-helpers
 import { permissionCaller } from "../../permissions/permission-caller.ts";
 import { applyTransition } from "../../runs/apply-transition.ts";
 import { carryOutEffects } from "../../runs/carry-out-effects.ts";
+import { bundleNews } from "../../watch/bundle-news.ts";
 import { BundleUuidParams } from "../bundles/bundle-route-params.ts";
 
 const route = createRoute({
@@ -49,7 +50,7 @@ export function registerKillBundle(app: App) {
         { uuid, state: row.state },
       );
     }
-    const outcome = await applyTransition(db, uuid, {
+    const outcome = await applyTransition(db, bundleNews(c.env), uuid, {
       type: "kill_requested",
       at: Math.floor(Date.now() / 1000),
       ...(message ? { message } : {}),

@@ -9,6 +9,7 @@ import { permissionCaller } from "../../permissions/permission-caller.ts";
 import { applyTransition } from "../../runs/apply-transition.ts";
 import { carryOutEffects } from "../../runs/carry-out-effects.ts";
 import { dependenciesOf } from "../../runs/staging.ts";
+import { bundleNews } from "../../watch/bundle-news.ts";
 import { BundleUuidParams } from "../bundles/bundle-route-params.ts";
 
 const route = createRoute({
@@ -57,7 +58,11 @@ export function registerWriteBundle(app: App) {
         `cannot write over ${JSON.stringify(subpath)}: it is a dependency of the run`,
       );
     }
-    const outcome = await applyTransition(db, uuid, { type: "write_requested", subpath, string: body.string });
+    const outcome = await applyTransition(db, bundleNews(c.env), uuid, {
+      type: "write_requested",
+      subpath,
+      string: body.string,
+    });
     if (!outcome.applied) throw new CodalabError("INVALID_STATE", outcome.reason, { uuid });
     await carryOutEffects(c.env, uuid, outcome.effects);
     return c.json({ bundle: await serializeBundle(db, caller, await requireBundle(db, caller, uuid, "all")) }, 200);

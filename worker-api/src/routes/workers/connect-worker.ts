@@ -1,5 +1,5 @@
 import { CodalabError } from "@codalab/core";
-import { WORKER_ID_HEADER } from "@codalab/durable-objects";
+import { WORKER_ID_HEADER, WORKER_TOKEN_ID_HEADER } from "@codalab/durable-objects";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
@@ -40,13 +40,14 @@ const route = createRoute({
     ...errors({
       400: "No worker name, or not a WebSocket upgrade",
       401: "Not logged in",
-      403: "A shared-pool worker of a user who is not an admin",
+      403: "A shared-pool worker of a user who is not an admin, or a worker token of another worker",
     }),
   },
 });
 
 async function handle(c: Context<AppEnv>): Promise<Response> {
-  const { user } = requireUser(c);
+  const caller = requireUser(c);
+  const user = caller.user;
   const parsed = ConnectQuery.safeParse(c.req.query());
   if (!parsed.success)
     throw new CodalabError("VALIDATION_FAILED", parsed.error.issues.map((i) => i.message).join("; "));
@@ -62,6 +63,8 @@ async function handle(c: Context<AppEnv>): Promise<Response> {
   const worker = await registerWorker(c.get("db"), user.id, name, sharedPool);
   const headers = new Headers(c.req.raw.headers);
   headers.set(WORKER_ID_HEADER, worker.id);
+  // Revoking this worker token later closes exactly the sockets it opened.
+  if (caller.via === "worker") headers.set(WORKER_TOKEN_ID_HEADER, caller.tokenId);
   headers.delete("authorization");
   return sessionStub(c.env, worker.id).fetch(new Request("https://session/connect", { headers }));
 }
