@@ -13,13 +13,13 @@
  * of bench/results.md; `npm run bench` includes them.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWebIfStale, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { prepareLocalRuntime, startLocalRunner } from "../scripts/local-runner.ts";
 import { clSession } from "./cl-session.ts";
-import { type Figure, machine, percentile, table, time } from "./measure.ts";
+import { type Figure, machine, percentile, recordSection, table, time } from "./measure.ts";
 
 const CAT_RUNS = 20;
 /** Lines the followed run prints, one every TICK_SECONDS; the first few are skipped (start-up). */
@@ -166,19 +166,6 @@ ${table(figures)}
 `;
 }
 
-/** Replaces (or appends) this benchmark's section of bench/results.md, for a run of this file alone. */
-function recordResults(section: string): void {
-  const file = `${repoRoot}bench/results.md`;
-  const current = readFileSync(file, "utf8");
-  const start = current.indexOf(SECTION);
-  if (start === -1) {
-    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const end = current.indexOf("\n## ", start + SECTION.length);
-  writeFileSync(file, current.slice(0, start) + section + (end === -1 ? "" : current.slice(end)));
-}
-
 if (import.meta.main) {
   const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-live-"));
   const adminPassword = "bench-admin-password";
@@ -188,7 +175,8 @@ if (import.meta.main) {
     const section = liveOutputSection(await liveOutputBench(instance.url, adminPassword));
     // The machine may be shared: its load says how much of the figures is waiting for a CPU.
     const load = `load average ${loadavg()[0]?.toFixed(1)} at the end`;
-    recordResults(
+    recordSection(
+      SECTION,
       `${section.trimEnd()}\n\nMeasured alone (\`node bench/live-output.bench.ts\`) on ${machine()}, ${load}.\n`,
     );
     console.log(section);

@@ -1,5 +1,6 @@
 /** Timing helpers for benchmarks: run something N times, report the median and p90 in ms. */
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
 export type Figure = { name: string; median: number; p90: number; runs: number; unit: string; note?: string };
@@ -36,6 +37,22 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): st
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/**
+ * Replaces the section of bench/results.md that starts with `heading` (or appends it): how a
+ * benchmark run on its own records its figures without touching the others'.
+ */
+export function recordSection(heading: string, section: string): void {
+  const file = new URL("./results.md", import.meta.url);
+  const current = readFileSync(file, "utf8");
+  const start = current.indexOf(heading);
+  if (start === -1) {
+    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const end = current.indexOf("\n## ", start + heading.length);
+  writeFileSync(file, current.slice(0, start) + section + (end === -1 ? "" : current.slice(end)));
 }
 
 export function table(figures: Figure[]): string {

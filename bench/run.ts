@@ -1,12 +1,7 @@
-/**
- * `npm run bench`: starts a fresh local instance, runs every benchmark and writes
- * bench/results.md (median and p90 of N runs, and the machine they ran on).
- */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildWebIfStale, quietEnv, repoRoot, startInstance } from "../scripts/local-instance.ts";
+import { buildWebIfStale, executeLocalSql, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { bundlesBench } from "./bundles.bench.ts";
 import { clSession } from "./cl-session.ts";
 import { cliStartup } from "./cli-startup.bench.ts";
@@ -24,22 +19,7 @@ function insertBundles(count: number) {
 INSERT INTO bundles (uuid, bundle_type, state, owner_id, name, description, tags, metadata, data_size, is_dir)
 SELECT printf('0x%032x', i + 1000000), 'dataset', 'ready', (SELECT id FROM users WHERE is_admin = 1),
        'bench-seed-' || i, '', '[]', '{}', 1000, 0 FROM n;`;
-  const result = spawnSync(
-    process.execPath,
-    [
-      `${repoRoot}node_modules/wrangler/bin/wrangler.js`,
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistDir,
-      "--command",
-      sql,
-    ],
-    { cwd: repoRoot, env: quietEnv, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`seeding bundles failed:\n${result.stdout}${result.stderr}`);
+  executeLocalSql(persistDir, sql, "seeding bundles");
 }
 
 buildWebIfStale();

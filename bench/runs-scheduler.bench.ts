@@ -1,24 +1,7 @@
-/**
- * The runs server under load, through the real Durable Objects of a local `wrangler dev` instance,
- * with protocol-level simulated runners (sim-runner.ts) on real WebSockets:
- *
- * - assignment latency: `POST /rest/bundles` of a run → its runner holds the `assign` (goal p50 ≤
- *   50 ms, p99 ≤ 250 ms; CodaLab: 3.4 s), one run at a time on an idle worker;
- * - Scheduler throughput: N staged runs and no worker; then W runners connect at once, and the
- *   time until every run's assignment has reached its runner is measured (goal: 10 000 runs on
- *   200 workers in ≤ 10 s), for several N and W. The runs are written into D1 as `staged` and the
- *   Scheduler takes them in when it starts (its recovery, timed too), because creating ten
- *   thousand runs one request at a time would measure the API rather than the Scheduler. Each
- *   shape gets a fresh instance.
- *
- * `node bench/runs-scheduler.bench.ts [latency|throughput] [RUNSxWORKERS …]` runs it alone;
- * `npm run bench` includes it.
- */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalInstance, quietEnv, repoRoot, startInstance } from "../scripts/local-instance.ts";
+import { executeLocalSql, type LocalInstance, startInstance } from "../scripts/local-instance.ts";
 import { type Figure, percentile } from "./measure.ts";
 import { SimRunner } from "./sim-runner.ts";
 
@@ -171,22 +154,7 @@ INSERT INTO bundles (uuid, bundle_type, command, state, owner_id, name, descript
   request_cpus, request_memory, request_time, staged_status)
 SELECT printf('0x%032x', i + 5000000), 'run', 'true', 'staged', (SELECT id FROM users WHERE is_admin = 1),
   'throughput-' || i, '', '[]', '{}', 1, ${64 * 1024 ** 2}, 3600, 'seeded' FROM n;`;
-  const result = spawnSync(
-    process.execPath,
-    [
-      `${repoRoot}node_modules/wrangler/bin/wrangler.js`,
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistDir,
-      "--command",
-      sql,
-    ],
-    { cwd: repoRoot, env: quietEnv, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`seeding runs failed:\n${result.stdout}${result.stderr}`);
+  executeLocalSql(persistDir, sql, "seeding runs");
 }
 
 /** N staged runs and no worker, then W runners connect at once: time until all are assigned. */

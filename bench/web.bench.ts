@@ -14,7 +14,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { buildWebIfStale, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { clSession } from "./cl-session.ts";
-import { type Figure, machine, percentile, table } from "./measure.ts";
+import { type Figure, machine, percentile, recordSection, table } from "./measure.ts";
 
 const BUNDLES = 300;
 const RUNS = 5;
@@ -189,15 +189,8 @@ if (import.meta.main) {
   const instance = await startInstance({ port: 28_987, persistDir, vars: { ADMIN_PASSWORD: password } });
   try {
     const section = webSection(await webBench(instance.url, password));
-    const file = `${repoRoot}bench/results.md`;
-    const current = readFileSync(file, "utf8");
-    const start = current.indexOf(SECTION);
     const measured = `${section.trimEnd()}\n\nMeasured alone (\`node bench/web.bench.ts\`) on ${machine()}.\n`;
-    if (start === -1) writeFileSync(file, `${current.trimEnd()}\n\n${measured}`);
-    else {
-      const end = current.indexOf("\n## ", start + SECTION.length);
-      writeFileSync(file, current.slice(0, start) + measured + (end === -1 ? "" : current.slice(end)));
-    }
+    recordSection(SECTION, measured);
     console.log(section);
   } finally {
     await instance.stop();

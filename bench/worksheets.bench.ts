@@ -7,12 +7,12 @@
  * HTTP against a local instance (`wrangler dev`). `node bench/worksheets.bench.ts` runs only these
  * on a fresh instance and updates their section of bench/results.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAllBytes, TarWriter } from "@codalab/core";
-import { buildWebIfStale, repoRoot, startInstance } from "../scripts/local-instance.ts";
-import { type Figure, machine, table, time } from "./measure.ts";
+import { buildWebIfStale, startInstance } from "../scripts/local-instance.ts";
+import { type Figure, machine, recordSection, table, time } from "./measure.ts";
 
 /** Largest first: see `cold` below. */
 const SIZES = [500, 200, 100, 50];
@@ -167,19 +167,6 @@ ${table(figures)}
 `;
 }
 
-/** Replaces (or appends) this benchmark's section of bench/results.md, for a run of this file alone. */
-function recordResults(section: string): void {
-  const file = `${repoRoot}bench/results.md`;
-  const current = readFileSync(file, "utf8");
-  const start = current.indexOf(SECTION);
-  if (start === -1) {
-    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const end = current.indexOf("\n## ", start + SECTION.length);
-  writeFileSync(file, current.slice(0, start) + section + (end === -1 ? "" : current.slice(end)));
-}
-
 if (import.meta.main) {
   const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-worksheets-"));
   const adminPassword = "bench-admin-password";
@@ -187,7 +174,10 @@ if (import.meta.main) {
   const instance = await startInstance({ port: 28_887, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
   try {
     const section = worksheetsSection(await worksheetsBench(instance.url, adminPassword));
-    recordResults(`${section.trimEnd()}\n\nMeasured alone (\`node bench/worksheets.bench.ts\`) on ${machine()}.\n`);
+    recordSection(
+      SECTION,
+      `${section.trimEnd()}\n\nMeasured alone (\`node bench/worksheets.bench.ts\`) on ${machine()}.\n`,
+    );
     console.log(section);
   } finally {
     await instance.stop();

@@ -47,6 +47,11 @@ export function buildWebIfStale(force = false): void {
   );
 }
 
+/** Runs SQL against the local D1 database kept in `persistDir` (benchmarks seed rows this way). */
+export function executeLocalSql(persistDir: string, sql: string, what: string): void {
+  runNode([wranglerBin, "d1", "execute", "DB", "--local", "--persist-to", persistDir, "--command", sql], what);
+}
+
 export function applyMigrations(persistDir: string): void {
   runNode(
     [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir],

@@ -3,18 +3,12 @@ import { parseMakeArgs } from "@codalab/core/spec/dependency-args";
 import { defineClCommand, JSON_ARG } from "../command.ts";
 import type { CodalabError } from "../core-light.ts";
 import { hintForCode } from "../errors/error-hints.ts";
-import {
-  checkArguments,
-  createDerivedBundle,
-  errorField,
-  hostWorksheet,
-  resolveDependencies,
-  TAGS_HINT,
-} from "../runs/derived-bundles.ts";
+import { checkArguments, createDerivedBundle, hostWorksheet, resolveDependencies } from "../runs/derived-bundles.ts";
+import { BUNDLE_METADATA_ARGS, fieldHint } from "../runs/run-metadata-args.ts";
 
 function argumentHint(error: CodalabError): string {
-  if (errorField(error) === "tags") return TAGS_HINT;
   return (
+    fieldHint(error) ??
     hintForCode(error.code) ??
     "give one <target_spec>, or several <key>:<target_spec> with distinct keys of letters, digits, _, -, . and / (see `cl help make`)"
   );
@@ -32,16 +26,7 @@ export default defineClCommand({
       description:
         "Short name (not necessarily unique), which must start with a letter or underscore and can only contain letters, digits, underscores, periods, and dashes (name).",
     },
-    description: { type: "string", alias: "d", description: "Full description of the bundle (description)." },
-    tags: {
-      type: "string",
-      valueHint: "tag",
-      description: "Space-separated list of tags used for search, e.g. machine-learning (tags).",
-    },
-    allowFailedDependencies: {
-      type: "boolean",
-      description: "Whether to allow this bundle to have failed or killed dependencies (allow_failed_dependencies).",
-    },
+    ...BUNDLE_METADATA_ARGS,
     worksheetSpec: {
       type: "string",
       alias: "w",

@@ -1,12 +1,13 @@
 /**
- * The metadata and `--request-*` options `cl run` shares with `cl mimic` and `cl macro`, the
- * options they become, and the hint under a malformed one.
+ * The metadata and `--request-*` options `cl run` shares with `cl mimic` and `cl macro` (and the
+ * metadata ones with `cl make`), the options they become, and the hint under a malformed one.
  */
 import type { RunOptions, RunRequestField } from "@codalab/core/runs/derived-request";
 import type { CodalabError } from "../core-light.ts";
 import { errorField, TAGS_HINT } from "./derived-bundles.ts";
 
-export const RUN_METADATA_ARGS = {
+/** The metadata options of every derived bundle (run and make). */
+export const BUNDLE_METADATA_ARGS = {
   description: { type: "string", alias: "d", description: "Full description of the bundle (description)." },
   tags: {
     type: "string",
@@ -17,6 +18,10 @@ export const RUN_METADATA_ARGS = {
     type: "boolean",
     description: "Whether to allow this bundle to have failed or killed dependencies (allow_failed_dependencies).",
   },
+} as const;
+
+export const RUN_METADATA_ARGS = {
+  ...BUNDLE_METADATA_ARGS,
   requestDockerImage: {
     type: "string",
     valueHint: "image",
