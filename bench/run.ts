@@ -7,7 +7,9 @@ import { clSession } from "./cl-session.ts";
 import { cliStartup } from "./cli-startup.bench.ts";
 import { liveOutputBench, liveOutputSection } from "./live-output.bench.ts";
 import { machine, table } from "./measure.ts";
+import { runsSchedulerBench } from "./runs-scheduler.bench.ts";
 import { schedulingBench } from "./scheduling-policy.bench.ts";
+import { webBench, webSection } from "./web.bench.ts";
 import { worksheetsBench, worksheetsSection } from "./worksheets.bench.ts";
 
 const persistDir = mkdtempSync(join(tmpdir(), "codalab-bench-state-"));
@@ -30,7 +32,9 @@ try {
   const bundles = await bundlesBench(cl, persistDir, insertBundles);
   const liveOutput = await liveOutputBench(instance.url, adminPassword);
   const worksheets = await worksheetsBench(instance.url, adminPassword);
+  const web = await webBench(instance.url, adminPassword);
   const scheduling = schedulingBench();
+  const runsServer = await runsSchedulerBench(28797);
   const report = `# Benchmark results
 
 Written by \`npm run bench\`. Machine: ${machine()}.
@@ -47,9 +51,16 @@ ${table(bundles)}
 
 ${liveOutputSection(liveOutput)}
 ${worksheetsSection(worksheets)}
+${webSection(web)}
 ## Scheduling policy (pure CPU, no I/O)
 
 ${table(scheduling)}
+
+## Runs server (fresh instances, protocol-level simulated runners)
+
+${table(runsServer.latency)}
+
+${table(runsServer.throughput)}
 `;
   writeFileSync(`${repoRoot}bench/results.md`, report);
   console.log(report);

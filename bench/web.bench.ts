@@ -8,7 +8,7 @@
  * bench/results.md.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -17,6 +17,8 @@ import { clSession } from "./cl-session.ts";
 import { type Figure, machine, percentile, recordSection, table } from "./measure.ts";
 
 const BUNDLES = 300;
+/** Rows a laptop screen shows under the worksheet's header: the first meaningful render. */
+const FIRST_SCREEN_ROWS = 20;
 const RUNS = 5;
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"];
 
@@ -111,10 +113,11 @@ export async function webBench(baseUrl: string, password: string): Promise<{ fig
       await context.request.post("/rest/auth/login", { data: { username: "codalab", password, session: "cookie" } });
       const page = await context.newPage();
       await page.goto(`/worksheets/${worksheet}`);
+      const firstScreen = `document.querySelectorAll("tr.bundle-table__row").length >= ${FIRST_SCREEN_ROWS}`;
       const rows = `document.querySelectorAll("tr.bundle-table__row").length === ${BUNDLES}`;
       firstRender.push(
         await page.evaluate(
-          `new Promise((resolve) => { const check = () => (${rows}) ? resolve(performance.now()) : requestAnimationFrame(check); check(); })`,
+          `new Promise((resolve) => { const check = () => (${firstScreen}) ? resolve(performance.now()) : requestAnimationFrame(check); check(); })`,
         ),
       );
       filled.push(
@@ -152,18 +155,20 @@ export async function webBench(baseUrl: string, password: string): Promise<{ fig
     files
       .filter((path) => path.endsWith(suffix))
       .reduce((total, path) => total + gzipSync(readFileSync(`${repoRoot}web/dist${path}`)).byteLength, 0);
+  // The machine is shared: how busy it was says how far these times are from an idle one.
+  const load = loadavg()[0]?.toFixed(1) ?? "?";
   const js = gz(".js");
   const css = gz(".css");
   return {
     figures: [
       summary(
-        `first meaningful render: table of ${BUNDLES} bundles, file cells loading`,
+        `first meaningful render: the table's first ${FIRST_SCREEN_ROWS} rows drawn, file cells loading`,
         firstRender,
         "goal ≤ 1500 ms",
       ),
-      summary(`all ${BUNDLES * 3} file cells filled`, filled, "goal ≤ 3000 ms"),
+      summary(`all ${BUNDLES} rows drawn and all ${BUNDLES * 3} file cells filled`, filled, "goal ≤ 3000 ms"),
     ],
-    sizes: `JavaScript the worksheet page loads: ${(js / 1024).toFixed(1)} KiB gzipped (${files.filter((f) => f.endsWith(".js")).length} files); CSS ${(css / 1024).toFixed(1)} KiB gzipped. KaTeX (77 KiB) loads only on worksheets with math.`,
+    sizes: `JavaScript the worksheet page loads: ${(js / 1024).toFixed(1)} KiB gzipped (${files.filter((f) => f.endsWith(".js")).length} files); CSS ${(css / 1024).toFixed(1)} KiB gzipped. KaTeX (77 KiB) loads only on worksheets with math. Load average during the runs: ${load} on ${cpus().length} cores.`,
   };
 }
 
@@ -174,7 +179,8 @@ export function webSection(result: { figures: Figure[]; sizes: string }): string
 
 Headless Chromium on the local instance, a fresh browser context per run (nothing cached), times
 from navigation start measured in the page. One table of ${BUNDLES} bundles whose schema reads
-three values from \`stats.json\` in each.
+three values from \`stats.json\` in each; the table draws its first rows at once and the rest over
+the next frames.
 
 ${table(result.figures)}
 

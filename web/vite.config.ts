@@ -15,6 +15,14 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     rolldownOptions: {
+      // The terminal reaches every CLI command's module; those of upload, download and wedit import
+      // Node modules, which Vite stubs for the browser. The terminal refuses upload before it loads
+      // (terminal/command-line.ts); download and wedit refuse without a local filesystem before
+      // touching the stubs. So the stubs are expected rather than worth a warning.
+      onLog(level, log, handler) {
+        if (level === "warn" && /has been externalized for browser compatibility/.test(log.message)) return;
+        handler(level, log);
+      },
       treeshake: {
         // core's modules only declare things (its zod schemas run at import but change nothing), so
         // what the web does not import can be dropped; otherwise every schema and zod come along.
@@ -27,7 +35,7 @@ export default defineConfig({
             { name: "solid", test: /[\\/]node_modules[\\/](solid-js|@solidjs)[\\/]/, priority: 2 },
             // Small modules several pages share go together: one request instead of a dozen tiny
             // ones on the way to the worksheet page's first render.
-            { name: "shared", test: /[\\/](web|core)[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
+            { name: "shared", test: /[\\/]web[\\/]src[\\/]/, minShareCount: 2, priority: 1 },
           ],
         },
       },

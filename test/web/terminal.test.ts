@@ -79,9 +79,13 @@ describe("the web terminal", () => {
     await prompt.press("Enter");
     await terminal.getByText("hello from the terminal", { exact: true }).waitFor();
 
+    await prompt.fill("download greeting");
+    await prompt.press("Enter");
+    await terminal.getByText("error: cl download needs a local filesystem").waitFor();
+
     await prompt.fill("info no-such-bundle");
     await prompt.press("Enter");
-    await terminal.locator(".terminal__line--err", { hasText: /^error: / }).waitFor();
+    await terminal.locator(".terminal__line--err", { hasText: /^error: .*no-such-bundle/ }).waitFor();
 
     await prompt.fill("sta");
     await prompt.press("Tab");

@@ -89,6 +89,8 @@ export async function csrfHeaders(context: BrowserContext): Promise<Record<strin
 /** Saves a full-page screenshot as test-results/web/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws the sticky bar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
 }
 

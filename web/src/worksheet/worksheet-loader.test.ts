@@ -99,4 +99,24 @@ describe("loadWorksheet", () => {
     expect(failures.map(String).sort()).toEqual(["Error: bad keyword", "Error: storage down"]);
     expect(current()).toHaveLength(2);
   });
+
+  it("asks for the file cells before drawing the blocks, so the server reads while the page draws", async () => {
+    const order: string[] = [];
+    const api: WorksheetApi = {
+      interpretation: async () => interpretation([table([{ acc: pending(UUID_A, "/acc") }], { [UUID_A]: "ready" })]),
+      directive: async () => [],
+      fileCells: async (cells) => {
+        order.push("cells asked");
+        return cells.map(cellValue);
+      },
+    };
+    const { view } = recordingView();
+    const drawing = view.loaded;
+    view.loaded = (loaded) => {
+      order.push("drawn");
+      drawing(loaded);
+    };
+    await loadWorksheet(UUID_A, api, view);
+    expect(order).toEqual(["cells asked", "drawn"]);
+  });
 });

@@ -34,7 +34,8 @@ export async function loadWorksheet(
 ): Promise<void> {
   const interpretation = await api.interpretation(uuid, signal);
   if (signal?.aborted) return;
-  view.loaded(interpretation);
+  // The cells and searches are asked for before the blocks are drawn: drawing a large worksheet
+  // takes a while, and the server can read the files meanwhile. Answers apply once it is drawn.
   const work: Promise<void>[] = [fillPendingCells(api, view, interpretation.blocks, signal)];
   for (const block of interpretation.blocks) {
     if (block.mode !== "placeholder_block") continue;
@@ -51,6 +52,7 @@ export async function loadWorksheet(
       ),
     );
   }
+  view.loaded(interpretation);
   await Promise.all(work);
 }
 

@@ -1,6 +1,7 @@
 import type { TableBlock } from "@codalab/core/worksheet/blocks";
 import type { BlockBundleInfo } from "@codalab/core/worksheet/data-access";
 import { For, Index, Show } from "solid-js";
+import { progressiveCount } from "../../hooks/progressive-count.ts";
 import { linksToBundle } from "../../worksheet/cell-view.ts";
 import { StateBadge } from "../state-badge.tsx";
 import { BundleRowDetails } from "./bundle-row-details.tsx";
@@ -19,6 +20,8 @@ function isReadable(info: BlockBundleInfo | undefined): boolean {
 export function TableBlockView(props: { block: TableBlock; index: number }) {
   const page = useWorksheet();
   const columns = () => props.block.header;
+  const shown = progressiveCount(() => props.block.rows.length);
+  const rows = () => (shown() >= props.block.rows.length ? props.block.rows : props.block.rows.slice(0, shown()));
   return (
     <div class="table-scroll">
       <table class="bundle-table">
@@ -32,7 +35,7 @@ export function TableBlockView(props: { block: TableBlock; index: number }) {
         </thead>
         <tbody>
           {/* By position: rows of a live-updated block keep their open details. */}
-          <Index each={props.block.rows}>
+          <Index each={rows()}>
             {(row, rowIndex) => {
               const uuid = () => props.block.bundles_spec.uuid_spec[rowIndex];
               const info = () => props.block.bundles_spec.bundle_infos[rowIndex];

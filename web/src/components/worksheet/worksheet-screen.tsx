@@ -20,6 +20,7 @@ import { isTypingTarget, type ShortcutAction, ShortcutMatcher } from "../../shor
 import { applyLiveBlocks, unfinishedBundles } from "../../worksheet/block-updates.ts";
 import { bundleAt, type Cursor, clampCursor, insertAfterId, lastCursor, moveCursor } from "../../worksheet/cursor.ts";
 import { liveDelay } from "../../worksheet/live-schedule.ts";
+import { takePrefetched } from "../../worksheet/prefetch.ts";
 import { itemIdsOfBundles, readClipboard, selectedInOrder, writeClipboard } from "../../worksheet/selection.ts";
 import { fillPendingCells, loadWorksheet, type WorksheetApi } from "../../worksheet/worksheet-loader.ts";
 import { ErrorPanel } from "../error-panel.tsx";
@@ -43,7 +44,7 @@ const PermissionsDialog = lazy(() =>
 );
 
 const api: WorksheetApi = {
-  interpretation: fetchInterpretation,
+  interpretation: (uuid, signal) => takePrefetched(uuid) ?? fetchInterpretation(uuid, signal),
   directive: fetchDirectiveBlocks,
   fileCells: fetchFileCells,
 };
