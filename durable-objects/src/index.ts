@@ -1,4 +1,4 @@
-export { BundleWatch, CHANGED_FRAME } from "./bundle-watch.ts";
+export { BundleWatch, CHANGED_FRAME, WATCH_SHARDS, watchShard } from "./bundle-watch.ts";
 export { type RoutedEffects, routeMachineEffects } from "./machine-effects.ts";
 export type {
   AssignmentBuild,

@@ -31,6 +31,8 @@ export type TransitionItem = { uuid: string; events: MachineEvent[] };
 /** Changing bundles and reaching workers: shared by both objects. */
 export type BundlePorts = {
   applyTransition(uuid: string, event: MachineEvent): Promise<TransitionOutcome>;
+  /** Many bundles' events in a few round trips: one outcome per event, by bundle (no quota charges). */
+  applyTransitions(items: readonly TransitionItem[]): Promise<Map<string, TransitionOutcome[]>>;
   /** Commits a finished run's uploaded results and applies `finalized` (first finalisation wins). */
   commitResults(uuid: string): Promise<TransitionOutcome>;
   sendCommand(workerId: string, command: CommandInput): Promise<CommandOutcome>;
@@ -39,8 +41,6 @@ export type BundlePorts = {
 export type SchedulerPorts = BundlePorts & {
   /** Answers `dependencies_ready` / `dependencies_failed` (or nothing while parents are unsettled). */
   checkDependencies(uuids: readonly string[], now: number): Promise<SchedulerEvent[]>;
-  /** Many bundles' events in a few round trips: one outcome per event, by bundle. */
-  applyTransitions(items: readonly TransitionItem[]): Promise<Map<string, TransitionOutcome[]>>;
   /** The `assign` commands of placed runs, from their bundle rows (missing bundles are left out). */
   buildAssignments(uuids: readonly string[]): Promise<Map<string, AssignmentBuild>>;
   /** Queues commands on one worker's session in one call, in order; one outcome each. */

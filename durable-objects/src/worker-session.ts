@@ -24,6 +24,7 @@ import {
   decodeChunk,
   encodeMessage,
   initialSessionState,
+  type MachineEvent,
   type OutboxEntry,
   parseRunnerMessage,
   type ReadSpec,
@@ -55,8 +56,11 @@ export type LiveReadReply =
 type Attachment = { v: 1; connection: number; token?: string };
 type Notice = { kind: "report"; report: SessionReport } | { kind: "final"; uuid: string; state: BundleState };
 type StepResult = { notices: Notice[]; refused: { command: CommandInput; reason: string }[] };
+type Batch = { workerId: string; events: SessionEvent[]; step: Promise<StepResult> };
 
 const STATE_KEY = "session";
+/** Runner reports that charge the owner's time and may kill for quota: never applied in bulk. */
+const CHARGED_EVENTS = new Set<MachineEvent["type"]>(["stage_reported", "finished"]);
 const OUTBOX_PREFIX = "outbox:";
 /** Follow-up events (commands the session queues for itself) feed back at most this many rounds. */
 const MAX_ROUNDS = 20;
@@ -130,6 +134,8 @@ class ReadReply {
 export abstract class WorkerSessionObject extends DurableObject<Env> {
   private state: SessionState | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The batch queued behind the one being handled, which the runner's next frames join. */
+  private waiting: Batch | null = null;
   private outbound: Promise<void> = Promise.resolve();
   private readonly reads = new Map<string, ReadReply>();
   private portsCache: SessionPorts | undefined;
@@ -182,7 +188,7 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
     const event: SessionEvent = parsed.ok
       ? { type: "message_received", now, connection: attachment.connection, message: parsed.message }
       : { type: "frame_rejected", now, connection: attachment.connection, error: parsed.error.message };
-    await this.dispatch(state.worker_id, [event], { awaitNotices: true });
+    await this.dispatch(state.worker_id, [event], { awaitNotices: true, coalesce: true });
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -309,25 +315,42 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
   // Event loop ---------------------------------------------------------------------------------
 
   /**
-   * Events are handled one at a time, in arrival order; the Scheduler hears of them afterwards, in
-   * the same order, outside this queue. Socket and alarm handlers wait for those notices (the
-   * runtime then keeps the object alive for them); calls from other objects do not, because the
-   * Scheduler calls the session while handling a notice of this very session.
+   * Events are handled one batch at a time, in arrival order; the Scheduler hears of them
+   * afterwards, in the same order, outside this queue. Frames from the runner that arrive while a
+   * batch is being handled join the next one (`coalesce`): a runner acknowledging fifty
+   * assignments then costs a few database round trips, not fifty. Socket and alarm handlers wait
+   * for the notices (the runtime then keeps the object alive for them); calls from other objects
+   * do not, because the Scheduler calls the session while handling a notice of this very session.
    */
-  private async dispatch(
+  private dispatch(
     workerId: string,
     events: SessionEvent[],
-    options: { opened?: (state: SessionState) => void; awaitNotices?: boolean } = {},
+    options: { opened?: (state: SessionState) => void; awaitNotices?: boolean; coalesce?: boolean } = {},
   ): Promise<StepResult> {
-    const step = this.queue.then(() => this.process(workerId, events, options.opened));
-    this.queue = step.catch(() => undefined);
-    const result = await step;
-    for (const notice of result.notices) {
-      this.outbound = this.outbound
-        .then(() => this.deliver(notice))
-        .catch((error: unknown) => console.error("worker session: notifying the scheduler failed:", error));
+    const waiting = this.waiting;
+    if (options.coalesce && waiting !== null && waiting.workerId === workerId) {
+      waiting.events.push(...events);
+      return this.settle(waiting.step, options.awaitNotices);
     }
-    if (options.awaitNotices) await this.outbound;
+    const batch: Batch = { workerId, events: [...events], step: Promise.resolve({ notices: [], refused: [] }) };
+    batch.step = this.queue.then(async () => {
+      if (this.waiting === batch) this.waiting = null;
+      const result = await this.process(workerId, batch.events, options.opened);
+      for (const notice of result.notices) {
+        this.outbound = this.outbound
+          .then(() => this.deliver(notice))
+          .catch((error: unknown) => console.error("worker session: notifying the scheduler failed:", error));
+      }
+      return result;
+    });
+    if (options.coalesce) this.waiting = batch;
+    this.queue = batch.step.catch(() => undefined);
+    return this.settle(batch.step, options.awaitNotices);
+  }
+
+  private async settle(step: Promise<StepResult>, awaitNotices = false): Promise<StepResult> {
+    const result = await step;
+    if (awaitNotices) await this.outbound;
     else if (result.notices.length > 0) this.ctx.waitUntil(this.outbound);
     return result;
   }
@@ -364,13 +387,57 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
       await commitWrites(this.ctx.storage, writes);
       if (openedState !== null) opened?.(openedState);
       queue = [];
-      for (const { state: at, effect } of pending) queue.push(...(await this.perform(at, effect, result)));
+      const applied = await this.applyInBulk(pending.map((entry) => entry.effect));
+      for (const { state: at, effect } of pending) {
+        queue.push(...(await this.perform(at, effect, result, applied)));
+      }
     }
     return result;
   }
 
+  /**
+   * The round's run events in a few database round trips, ahead of the other effects (which only
+   * talk to the runner and the Scheduler). Reports that charge time or may kill for quota are
+   * applied one by one, in order, as are all the events of a bundle that has one of them.
+   */
+  private async applyInBulk(effects: readonly SessionEffect[]): Promise<Map<SessionEffect, TransitionOutcome>> {
+    const byBundle = new Map<string, { effect: SessionEffect; event: MachineEvent }[]>();
+    for (const effect of effects) {
+      if (effect.type !== "apply_run_event") continue;
+      const list = byBundle.get(effect.uuid);
+      if (list === undefined) byBundle.set(effect.uuid, [{ effect, event: effect.event }]);
+      else list.push({ effect, event: effect.event });
+    }
+    const bulk = [...byBundle].filter(([, list]) => list.every(({ event }) => !CHARGED_EVENTS.has(event.type)));
+    const outcomes = new Map<SessionEffect, TransitionOutcome>();
+    if (bulk.length < 2) return outcomes;
+    let applied: Map<string, TransitionOutcome[]>;
+    try {
+      applied = await this.ports.applyTransitions(
+        bulk.map(([uuid, list]) => ({ uuid, events: list.map((entry) => entry.event) })),
+      );
+    } catch (error) {
+      // One by one then, each failure handled where the effect is performed.
+      console.error("worker session: applying run events in bulk failed:", error);
+      return outcomes;
+    }
+    for (const [uuid, list] of bulk) {
+      const results = applied.get(uuid) ?? [];
+      list.forEach(({ effect }, i) => {
+        const result = results[i];
+        if (result !== undefined) outcomes.set(effect, result);
+      });
+    }
+    return outcomes;
+  }
+
   /** Carries out one effect; returns the events it leads to for this session. */
-  private async perform(state: SessionState, effect: SessionEffect, result: StepResult): Promise<SessionEvent[]> {
+  private async perform(
+    state: SessionState,
+    effect: SessionEffect,
+    result: StepResult,
+    applied: ReadonlyMap<SessionEffect, TransitionOutcome>,
+  ): Promise<SessionEvent[]> {
     switch (effect.type) {
       case "send":
         this.send(state.connection, effect.message);
@@ -387,13 +454,15 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
       case "notify_scheduler":
         result.notices.push({ kind: "report", report: effect.report });
         return [];
-      case "apply_run_event":
+      case "apply_run_event": {
+        const outcome = applied.get(effect);
         return this.applyRunEvent(
           state,
           effect.uuid,
-          () => this.ports.applyTransition(effect.uuid, effect.event),
+          outcome === undefined ? () => this.ports.applyTransition(effect.uuid, effect.event) : async () => outcome,
           result,
         );
+      }
       case "read_chunk": {
         const reply = this.reads.get(effect.id);
         // Its caller went with an eviction of this object: the runner need not go on (a follow

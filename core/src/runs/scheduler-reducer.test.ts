@@ -453,6 +453,38 @@ describe("staged_status refreshes", () => {
     expect(s.state.statuses_stale).toBe(false);
   });
 
+  it("refreshes queue counts less often the longer the queue: every 5 s per thousand runs waiting", () => {
+    const s = new Scheduler();
+    s.connect(workerSpec("w1"));
+    const many = { user_id: "alice", groups: [], parallel_run_quota: 10_000 };
+    const staged = Array.from({ length: 1002 }, (_, i): SchedulerEvent => {
+      const run = runSpec(i + 1);
+      return { type: "dependencies_ready", now: T0, uuid: run.uuid, kind: "run", run, owner: many };
+    });
+    s.state = reduceSchedulerBatch(s.state, staged, s.config).state;
+    expect(Object.keys(s.state.staged)).toHaveLength(1001);
+    s.at(1000).dispatch({ type: "run_finished", now: s.now, uuid: uuid(1) });
+    expect(assigned(s.effects)).toEqual([[uuid(2), "w1"]]);
+    expect(s.state.statuses_stale).toBe(true);
+    // 1000 runs wait now: one thousand-run step, 5 s; with 1001 it would have been two.
+    expect(ofType(s.effects, "set_alarm")).toEqual([{ type: "set_alarm", at: T0 + 5_000 }]);
+    s.at(2000).dispatch({
+      type: "dependencies_ready",
+      now: s.now,
+      uuid: uuid(5000),
+      kind: "run",
+      run: runSpec(5000),
+      owner: many,
+    });
+    // A new run's text goes out at once; 1001 waiting now: the next count refresh is due at 10 s.
+    expect(ofType(s.effects, "set_staged_status")[0]?.statuses.map((status) => status.uuid)).toEqual([uuid(5000)]);
+    s.at(5000).alarm();
+    expect(ofType(s.effects, "set_staged_status")).toEqual([]);
+    expect(ofType(s.effects, "set_alarm")).toEqual([{ type: "set_alarm", at: T0 + 10_000 }]);
+    s.at(10_000).alarm();
+    expect(ofType(s.effects, "set_staged_status")[0]?.statuses).toHaveLength(1000);
+  });
+
   it("sends a changed reason at once", () => {
     const s = new Scheduler();
     s.stage(runSpec(1));

@@ -30,9 +30,21 @@ export type SchedulerConfig = {
   /** How long a `worker_offline` run waits for its worker before `offline_action`. */
   offline_timeout_ms: number;
   offline_action: "restage" | "fail";
-  /** Waiting texts whose only change is a queue count are refreshed at most this often. */
+  /**
+   * Waiting texts whose only change is a queue count are refreshed at most this often, per
+   * thousand runs waiting: rewriting ten thousand rows every few seconds would cost more than the
+   * placements themselves, and a count deep in a long queue need not be as fresh.
+   */
   status_refresh_ms: number;
 };
+
+/** Runs waiting per `status_refresh_ms` of interval between count-only refreshes. */
+const STATUS_REFRESH_PER = 1000;
+
+function statusRefreshMs(state: SchedulerState, config: SchedulerConfig): number {
+  const waiting = Object.keys(state.staged).length;
+  return config.status_refresh_ms * Math.max(1, Math.ceil(waiting / STATUS_REFRESH_PER));
+}
 
 export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
   assignment_lease_ms: 10_000,
@@ -486,7 +498,7 @@ function place(step: Step, now: number): void {
     step.emit({ type: "deliver_assignment", uuid, worker_id });
   }
 
-  const refreshDue = now >= s.status_flushed_at + config.status_refresh_ms;
+  const refreshDue = now >= s.status_flushed_at + statusRefreshMs(s, config);
   const updates: StagedStatusUpdate[] = [];
   let stale = false;
   for (const waiting of result.waiting) {
@@ -512,7 +524,7 @@ function nextDeadline(state: SchedulerState, config: SchedulerConfig): number | 
     if (placement.lease_until !== null) next = Math.min(next, placement.lease_until);
   }
   for (const entry of Object.values(state.offline)) next = Math.min(next, entry.deadline);
-  if (state.statuses_stale) next = Math.min(next, state.status_flushed_at + config.status_refresh_ms);
+  if (state.statuses_stale) next = Math.min(next, state.status_flushed_at + statusRefreshMs(state, config));
   return Number.isFinite(next) ? next : null;
 }
 

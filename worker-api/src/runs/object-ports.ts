@@ -13,7 +13,7 @@ import { buildAssignments } from "./assignment.ts";
 import { applyTransitions } from "./bulk-transitions.ts";
 import { commitResults } from "./commit-results.ts";
 import { runMake } from "./make-bundle.ts";
-import { ownerUpdate } from "./run-owner.ts";
+import { ownerUpdate, runLimits } from "./run-owner.ts";
 import { applyRunEvent } from "./run-reports.ts";
 import { recoverFromDatabase } from "./scheduler-recovery.ts";
 import { checkDependencies } from "./staging.ts";
@@ -33,6 +33,10 @@ function bundlePorts(env: Env, db: Db, news: BundleNews): BundlePorts {
   const store = r2BundleStore(env.BUNDLES);
   return {
     applyTransition: async (uuid, event) => outcome(await applyRunEvent(db, news, uuid, event)),
+    applyTransitions: async (items) => {
+      const applied = await applyTransitions(db, news, items);
+      return new Map([...applied].map(([uuid, outcomes]) => [uuid, outcomes.map(outcome)]));
+    },
     commitResults: async (uuid) => outcome(await commitResults(db, store, news, uuid)),
     sendCommand: (workerId, command) => sessionStub(env, workerId).enqueue(workerId, command),
   };
@@ -101,12 +105,8 @@ export function schedulerPorts(env: Env): SchedulerPorts {
   const base = bundlePorts(env, db, news);
   return {
     ...base,
-    checkDependencies: (uuids, now) => checkDependencies(db, uuids, now),
-    applyTransitions: async (items) => {
-      const applied = await applyTransitions(db, news, items);
-      return new Map([...applied].map(([uuid, outcomes]) => [uuid, outcomes.map(outcome)]));
-    },
-    buildAssignments: (uuids) => buildAssignments(db, uuids),
+    checkDependencies: (uuids, now) => checkDependencies(db, uuids, now, runLimits(env)),
+    buildAssignments: (uuids) => buildAssignments(db, uuids, runLimits(env)),
     sendCommands: (workerId, commands) => sessionStub(env, workerId).enqueueMany(workerId, [...commands]),
     revokeAssignment: (uuid, workerId) => sessionStub(env, workerId).revoke(workerId, uuid),
     setStagedStatus: (statuses) => setStagedStatus(db, news, statuses),

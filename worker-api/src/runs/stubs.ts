@@ -1,4 +1,5 @@
 /** The Durable Object namespaces, addressed the one way everything uses. */
+import { watchShard } from "@codalab/durable-objects";
 
 /** The Scheduler is a singleton under this name. */
 export const SCHEDULER_NAME = "scheduler";
@@ -12,7 +13,7 @@ export function sessionStub(env: Env, workerId: string) {
   return env.WORKER_SESSION.get(env.WORKER_SESSION.idFromName(workerId));
 }
 
-/** One change hub per bundle, named by its uuid (durable-objects/src/bundle-watch.ts). */
+/** The change hub a bundle's watchers share with others' (durable-objects/src/bundle-watch.ts). */
 export function watchStub(env: Env, uuid: string) {
-  return env.BUNDLE_WATCH.get(env.BUNDLE_WATCH.idFromName(uuid));
+  return env.BUNDLE_WATCH.get(env.BUNDLE_WATCH.idFromName(watchShard(uuid)));
 }

@@ -37,7 +37,7 @@ export class BundleWatcher {
   async #connect(uuid: string): Promise<void> {
     if (!this.#wanted.has(uuid)) return;
     try {
-      const response = await watchStub(this.#env, uuid).fetch("https://bundle-watch/", {
+      const response = await watchStub(this.#env, uuid).fetch(`https://bundle-watch/?bundle=${uuid}`, {
         headers: { Upgrade: "websocket" },
       });
       const ws = response.webSocket;
