@@ -33,6 +33,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
                 ADMIN_PASSWORD: "test-admin-password",
+                // A server maximum to test against (worker-api/test/runs-quotas.test.ts); none by default.
+                MAX_REQUEST_MEMORY: "64g",
               },
             },
           })),

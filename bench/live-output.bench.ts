@@ -5,6 +5,8 @@
  * - `cl cat <running>/stdout`: a live read answered by the runner through its session (goal p50
  *   ≤ 300 ms; CodaLab: 10–22 s to preview a running bundle), next to `cl cat` of a ready bundle's
  *   file from R2, and both reads over HTTP alone (what the server adds, without `cl`'s start);
+ * - `cl run 'echo hi' -W` until it returns with the run ready, next to a bare `docker run` of the
+ *   same image (the floor; goal p50 ≤ 2 s);
  * - `-t` latency: from the moment the run prints a line (it prints its own clock, `$EPOCHREALTIME`:
  *   the run and this process share the machine's clock) to the moment that line comes out of
  *   `cl wait -t` (a subprocess reading the followed file; CodaLab polls every second).
@@ -12,16 +14,18 @@
  * `node bench/live-output.bench.ts` runs only these on a fresh instance and updates their section
  * of bench/results.md; `npm run bench` includes them.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_IMAGE } from "../runner-agent/src/config/agent-config.ts";
 import { buildWebIfStale, repoRoot, startInstance } from "../scripts/local-instance.ts";
 import { prepareLocalRuntime, startLocalRunner } from "../scripts/local-runner.ts";
 import { clSession } from "./cl-session.ts";
 import { type Figure, machine, percentile, recordSection, table, time } from "./measure.ts";
 
 const CAT_RUNS = 20;
+const RUN_RUNS = 10;
 /** Lines the followed run prints, one every TICK_SECONDS; the first few are skipped (start-up). */
 const TICKS = 40;
 const SKIPPED_TICKS = 3;
@@ -128,6 +132,27 @@ export async function liveOutputBench(baseUrl: string, adminPassword: string): P
       }),
     ];
     cl("kill", sleeper);
+
+    // A whole short run on a warm runner whose image is present, next to the machine's floor.
+    figures.push(
+      await time(
+        "`cl run 'echo hi' -W` → ready (warm runner, image present)",
+        RUN_RUNS,
+        () => {
+          cl("run", "echo hi", "-W");
+        },
+        "goal p50 ≤ 2 s; process start, staging, assignment, container, upload of results, finalize",
+      ),
+    );
+    if (runtime.kind === "docker") {
+      figures.push(
+        await time(`floor: bare \`docker run --rm ${DEFAULT_IMAGE} echo hi\``, RUN_RUNS, () => {
+          execFileSync("docker", ["run", "--rm", "--network", "none", DEFAULT_IMAGE, "echo", "hi"], {
+            stdio: "ignore",
+          });
+        }),
+      );
+    }
 
     const ticker = cl(
       "run",

@@ -21,7 +21,12 @@ export default async function setup(project: TestProject) {
   const adminPassword = "e2e-admin-password";
   buildWebIfStale();
   const port = 18787 + Math.floor(Math.random() * 1000);
-  const instance = await startInstance({ port, persistDir, vars: { ADMIN_PASSWORD: adminPassword } });
+  const instance = await startInstance({
+    port,
+    persistDir,
+    // URL uploads come from HTTP servers the tests start on this machine (cli-upload-url.test.ts).
+    vars: { ADMIN_PASSWORD: adminPassword, URL_UPLOADS_ALLOW_PRIVATE_HOSTS: "true" },
+  });
   project.provide("baseUrl", instance.url);
   project.provide("adminUsername", "codalab");
   project.provide("adminPassword", adminPassword);

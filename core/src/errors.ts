@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   RANGE_NOT_SATISFIABLE: 416,
   QUOTA_EXCEEDED: 403,
   WORKER_TOKEN_NOT_ALLOWED: 403,
+  /** The server could not download what it was asked to (`cl upload <URL>`): the remote answered badly. */
+  DOWNLOAD_FAILED: 502,
   UNAVAILABLE: 503,
   GATEWAY_TIMEOUT: 504,
   INTERNAL: 500,

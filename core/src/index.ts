@@ -22,6 +22,7 @@ export * from "./archive/member-path.ts";
 export * from "./archive/tar-header.ts";
 export * from "./archive/tar-reader.ts";
 export * from "./archive/tar-writer.ts";
+export * from "./archive/url-upload.ts";
 export * from "./archive/zip-reader.ts";
 export * from "./constants.ts";
 export * from "./errors.ts";

@@ -18,7 +18,8 @@ import type {
 /** A state-machine event applied to a bundle row, or why it was refused (INVALID_STATE). */
 export type TransitionOutcome =
   | { applied: true; state: BundleState; effects: MachineEffect[] }
-  | { applied: false; reason: string };
+  /** `settled`: the bundle is final or gone, so nothing a runner reports about it can apply any more. */
+  | { applied: false; reason: string; settled: boolean };
 
 export type CommandOutcome = { ok: true } | { ok: false; reason: string };
 

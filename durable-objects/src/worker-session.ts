@@ -509,7 +509,9 @@ export abstract class WorkerSessionObject extends DurableObject<Env> {
       console.error(`worker session ${state.worker_id}: applying a run event to ${uuid} failed:`, error);
       return [];
     }
-    if (!outcome.applied) return [{ type: "run_event_refused", now: Date.now(), uuid, reason: outcome.reason }];
+    if (!outcome.applied) {
+      return [{ type: "run_event_refused", now: Date.now(), uuid, reason: outcome.reason, settled: outcome.settled }];
+    }
     for (let depth = 0; depth < 2; depth++) {
       const routed = routeMachineEffects(uuid, outcome.effects);
       for (const { worker_id, command } of routed.commands) {

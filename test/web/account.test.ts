@@ -1,7 +1,20 @@
-/** Sign up, see usage and quotas, sign out, in a real browser against the local instance. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newUser, openPage, PHONE, screenshot } from "./helpers/browser.ts";
+/**
+ * Sign up, see usage and quotas, sign out; and the administrators' instance report, in a real
+ * browser against the local instance.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  LAPTOP,
+  launchBrowser,
+  newUser,
+  openPage,
+  PHONE,
+  screenshot,
+  screenshotFailures,
+  signIn,
+  signUpAndSignIn,
+} from "./helpers/browser.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -31,5 +44,49 @@ describe("account pages", () => {
     await expect.poll(() => page.getByRole("link", { name: "Sign in" }).first().isVisible()).toBe(true);
     expect(pageErrors).toEqual([]);
     await context.close();
+  });
+});
+
+describe("the instance report", () => {
+  let shown: Page | undefined;
+  screenshotFailures(() => shown);
+
+  it("shows administrators the daily report, linked from the header, and nobody else", async () => {
+    const admin = await openPage(browser);
+    await signIn(admin.context, { user_name: inject("adminUsername"), password: inject("adminPassword") });
+    const { page } = admin;
+    shown = page;
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Report" }).click();
+    await page.getByRole("heading", { name: "Instance report" }).waitFor();
+    // A fresh instance may have no report yet (the nightly run makes them): make today's.
+    await page.getByRole("button", { name: "Make today's report now" }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByRole("heading", { name: `Daily report ${today}` }).waitFor();
+    const facts = page.locator(".details dt");
+    expect(await facts.allTextContents()).toEqual(["Bundles", "Users", "Workers", "Queue", "Database", "Backup"]);
+    expect(await page.locator(".details__row", { hasText: "Backup" }).locator("dd").textContent()).toBe(
+      "None with this report",
+    );
+    await page.getByLabel("Day").selectOption(today);
+    await page.getByRole("heading", { name: `Daily report ${today}` }).waitFor();
+    await screenshot(page, "instance-report");
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await screenshot(page, "instance-report-phone");
+    await page.setViewportSize(LAPTOP);
+    expect(admin.pageErrors).toEqual([]);
+    await admin.context.close();
+
+    const user = await openPage(browser);
+    await signUpAndSignIn(user.context);
+    shown = user.page;
+    await user.page.goto("/");
+    await user.page.getByRole("link", { name: "Workers" }).waitFor();
+    expect(await user.page.getByRole("link", { name: "Report" }).count()).toBe(0);
+    await user.page.goto("/admin/report");
+    await user.page.getByText("Only administrators can see the instance report.").waitFor();
+    expect(user.pageErrors).toEqual([]);
+    await user.context.close();
   });
 });

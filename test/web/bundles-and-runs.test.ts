@@ -1,11 +1,12 @@
 /**
- * Bundles and runs from the browser against a real instance and a real runner: uploading a file
- * and a folder, an uploaded HTML file that must never execute, a run started from the run builder
+ * Bundles and runs from the browser against a real instance and a real runner: uploading a file,
+ * a folder and a .tar.gz (unpacked into a folder bundle), an uploaded HTML file that must never execute, a run started from the run builder
  * whose stdout appears while it runs, a table cell filled from the run's JSON result, the bundle
  * page, and sharing a worksheet with another user.
  */
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -40,6 +41,10 @@ beforeAll(async () => {
     '<p id="marker">static</p><script>document.getElementById("marker").textContent = "executed"; parent.__xss = 1;</script>',
   );
   await writeFile(join(files, "site", "img", "note.txt"), "inside a folder\n");
+  await mkdir(join(files, "corpus", "sub"), { recursive: true });
+  await writeFile(join(files, "corpus", "train.csv"), "x,y\n1,2\n");
+  await writeFile(join(files, "corpus", "sub", "readme.md"), "unpacked in the browser\n");
+  execFileSync("tar", ["-czf", join(files, "corpus.tar.gz"), "-C", join(files, "corpus"), "."]);
   const runtime = await prepareLocalRuntime();
   runner = await startLocalRunner({
     server: baseUrl(),
@@ -81,19 +86,43 @@ describe("bundles and runs in the browser", () => {
     await page.keyboard.press("u");
     const dialog = page.getByRole("dialog", { name: "Upload" });
     await dialog.waitFor();
-    await dialog.locator("input[type=file][multiple]").setInputFiles(join(files, "numbers.txt"));
+    await dialog
+      .locator("input[type=file][multiple]")
+      .setInputFiles([join(files, "numbers.txt"), join(files, "corpus.tar.gz")]);
     await dialog.locator("input[webkitdirectory]").setInputFiles(join(files, "site"));
-    expect(
-      await dialog
+    const names = () =>
+      dialog
         .locator(".upload-row input.input")
-        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)),
-    ).toEqual(["numbers.txt", "site"]);
+        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    // The archive is unpacked by default, so its bundle is named without the extension.
+    expect(await names()).toEqual(["numbers.txt", "corpus", "site"]);
+    const keep = dialog.getByLabel("Keep archive as one file (corpus.tar.gz)");
+    await keep.check();
+    expect(await names()).toEqual(["numbers.txt", "corpus.tar.gz", "site"]);
+    await keep.uncheck();
+    expect(await names()).toEqual(["numbers.txt", "corpus", "site"]);
     await screenshot(page, "upload-dialog");
     await dialog.getByRole("button", { name: "Upload", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
     const table = page.locator(".bundle-table");
     await table.getByText("numbers.txt").waitFor();
+    await table.getByText("corpus").waitFor();
     await table.getByText("site").waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the files of an uploaded .tar.gz on its bundle page", async () => {
+    const { page, pageErrors } = owner;
+    const corpusUuid = await page.locator(".bundle-table tr", { hasText: "corpus" }).getAttribute("data-bundle");
+    await page.goto(`/bundles/${corpusUuid}`);
+    await page.getByRole("button", { name: /train\.csv/ }).click();
+    await page.getByText("x,y").waitFor();
+    await page.locator(".file-table").getByRole("button", { name: /sub\// }).click();
+    await page.getByRole("button", { name: /readme\.md/ }).click();
+    await page.getByText("unpacked in the browser").waitFor();
+    await screenshot(page, "bundle-page-unpacked-archive");
+    await page.goto(worksheetUrl);
+    await page.locator(".bundle-table").getByText("site").waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -229,8 +258,18 @@ describe("bundles and runs in the browser", () => {
       .getByText(/web-e2e-/)
       .first()
       .waitFor();
+    const adminRow = admin.page.locator("tr", { hasText: /web-e2e-/ }).first();
+    expect(await adminRow.textContent()).toContain(hostname());
     await screenshot(admin.page, "workers-page");
     await admin.context.close();
+
+    // Users see the shared pool too, without its host or other users' runs.
+    await page.goto("/workers");
+    const userRow = page.locator("tr", { hasText: /web-e2e-/ }).first();
+    await userRow.waitFor();
+    expect(await userRow.textContent()).toContain("(shared)");
+    expect(await userRow.textContent()).not.toContain(hostname());
+    await screenshot(page, "workers-page-user");
 
     await page.goto(worksheetUrl);
     const counting = page.locator("tr.bundle-table__row", { hasText: "counting" }).first();

@@ -10,6 +10,7 @@ const ProfilePage = lazy(() => import("./pages/profile-page.tsx").then((m) => ({
 const WorksheetPage = lazy(() => import("./pages/worksheet-page.tsx").then((m) => ({ default: m.WorksheetPage })));
 const BundlePage = lazy(() => import("./pages/bundle-page.tsx").then((m) => ({ default: m.BundlePage })));
 const WorkersPage = lazy(() => import("./pages/workers-page.tsx").then((m) => ({ default: m.WorkersPage })));
+const ReportPage = lazy(() => import("./pages/report-page.tsx").then((m) => ({ default: m.ReportPage })));
 const UserPage = lazy(() => import("./pages/user-page.tsx").then((m) => ({ default: m.UserPage })));
 const NotFoundPage = lazy(() => import("./pages/not-found-page.tsx").then((m) => ({ default: m.NotFoundPage })));
 
@@ -24,6 +25,7 @@ export function App() {
       <Route path="/bundles/:uuid" component={BundlePage} />
       <Route path="/workers" component={WorkersPage} />
       <Route path="/users/:name" component={UserPage} />
+      <Route path="/admin/report" component={ReportPage} />
       <Route path="*404" component={NotFoundPage} />
     </Router>
   );

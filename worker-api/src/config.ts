@@ -1,4 +1,6 @@
 /** Instance configuration, read once from the Worker's bindings and injected (style.md habit 7). */
+import { CodalabError, type RunLimits, runLimitsFromSettings } from "@codalab/core";
+
 export type InstanceConfig = {
   adminUsername: string;
   adminEmail: string;
@@ -11,6 +13,16 @@ export type InstanceConfig = {
   defaultQuotas: { time: number; disk: number; parallelRuns: number };
   /** Days of daily D1 backups kept in R2 (worker-api/src/monitoring/). */
   backupRetentionDays: number;
+  /**
+   * Server limits on run requests (`MAX_REQUEST_TIME`, `MAX_REQUEST_MEMORY`, `MAX_REQUEST_DISK`
+   * in CodaLab units; unset = none, CodaLab's default): staging fails runs asking for more.
+   */
+  runLimits: RunLimits;
+  /**
+   * `cl upload <URL>` may download from localhost and private addresses (core `privateHostProblem`):
+   * only for local instances and tests (`URL_UPLOADS_ALLOW_PRIVATE_HOSTS=true`).
+   */
+  urlUploadsAllowPrivateHosts: boolean;
 };
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -34,5 +46,31 @@ export function readConfig(env: Env): InstanceConfig {
       parallelRuns: positiveInt(vars.DEFAULT_PARALLEL_RUN_QUOTA, 3),
     },
     backupRetentionDays: positiveInt(vars.BACKUP_RETENTION_DAYS, 30),
+    runLimits: readRunLimits(vars),
+    urlUploadsAllowPrivateHosts: vars.URL_UPLOADS_ALLOW_PRIVATE_HOSTS === "true",
   };
+}
+
+/**
+ * A malformed limit is refused loudly (every request answers 500 naming it) rather than dropped
+ * silently: an operator who set a maximum relies on it.
+ */
+function readRunLimits(vars: Record<string, string | undefined>): RunLimits {
+  try {
+    return runLimitsFromSettings(
+      {
+        max_request_time: vars.MAX_REQUEST_TIME,
+        max_request_memory: vars.MAX_REQUEST_MEMORY,
+        max_request_disk: vars.MAX_REQUEST_DISK,
+      },
+      {
+        max_request_time: "MAX_REQUEST_TIME",
+        max_request_memory: "MAX_REQUEST_MEMORY",
+        max_request_disk: "MAX_REQUEST_DISK",
+      },
+    );
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new CodalabError("INTERNAL", `the instance is misconfigured (wrangler.toml vars): ${detail}`);
+  }
 }

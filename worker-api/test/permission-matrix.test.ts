@@ -184,6 +184,11 @@ const MATRIX: Record<string, Row> = {
     private: "401 403 403 403 409 409 403",
     shared: "401 403 403 409 409 409 403",
   },
+  "POST /rest/bundles/{uuid}/upload/url": {
+    request: ({ bundle }) => ({ path: `/rest/bundles/${bundle}/upload/url`, body: { url: "https://example.org/x" } }),
+    private: "401 403 403 403 409 409 403",
+    shared: "401 403 403 409 409 409 403",
+  },
   "GET /rest/bundles/{uuid}/contents/info/{path}": {
     request: ({ bundle }) => ({ path: `/rest/bundles/${bundle}/contents/info/` }),
     private: "403 403 403 403 200 200 403",

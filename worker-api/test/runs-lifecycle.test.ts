@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, signUpAndLogIn, uniqueName } from "./helpers/api.ts";
 import { type ErrorBody, raw, readyFileBundle } from "./helpers/bundles.ts";
@@ -68,6 +69,34 @@ describe("a run's life on a runner", () => {
     runner.close();
   });
 
+  it("forgets why a run waited once it leaves staged: a finished run shows no staged_status", async () => {
+    const { accessToken: token } = await signUpAndLogIn();
+    const run = await createRun(token, "true");
+    expect(run.state).toBe("staged");
+    expect(run.metadata.staged_status).toMatch(/^No worker can ever satisfy this request/);
+    const column = async () =>
+      (await env.DB.prepare("select staged_status from bundles where uuid = ?").bind(run.uuid).first())?.staged_status;
+
+    const runner = await FakeRunner.connect(token, uniqueName("w"));
+    await runner.accept(run.uuid);
+    const preparing = await waitForState(token, run.uuid, "preparing");
+    expect(preparing.metadata.staged_status).toBeNull();
+    expect(await column()).toBeNull();
+
+    await runner.upload(run.uuid, [{ type: "file", path: "stdout", data: "" }]);
+    runner.send({ type: "run_finished", uuid: run.uuid, exitcode: 0, failure_message: null });
+    runner.ack(await runner.next("mark_finalized"));
+    const ready = await waitForState(token, run.uuid, "ready");
+    expect(ready.metadata.staged_status).toBeNull();
+
+    // A row written before transitions cleared it: the API still shows none.
+    await env.DB.prepare("update bundles set staged_status = 'Waiting for a worker' where uuid = ?")
+      .bind(run.uuid)
+      .run();
+    expect((await getBundle(token, run.uuid)).metadata.staged_status).toBeNull();
+    runner.close();
+  });
+
   it("lets only the user whose worker holds the run upload its results", async () => {
     const { accessToken: token } = await signUpAndLogIn();
     const { accessToken: stranger } = await signUpAndLogIn();
@@ -100,6 +129,28 @@ describe("a run's life on a runner", () => {
     const empty = await waitForState(token, second.uuid, "failed");
     expect(empty.state_details).toBe("The worker did not upload the run's results.");
     expect(empty.is_dir).toBeNull();
+    runner.close();
+  });
+
+  it("takes a burst of acknowledgements and reports in one go, each run ending where its reports lead", async () => {
+    const { accessToken: token } = await signUpAndLogIn();
+    const runs = [];
+    for (let i = 0; i < 6; i++) runs.push(await createRun(token, `echo ${i}`, { metadata: { request_cpus: 1 } }));
+    const runner = await FakeRunner.connect(token, uniqueName("w"), {
+      capacity: { cpus: 8, gpus: 0, memory_bytes: 64 * 1024 ** 3, free_disk_bytes: 100 * 1024 ** 3 },
+    });
+    const assigns = [];
+    for (const run of runs) assigns.push(await runner.next("assign", (message) => message.run.uuid === run.uuid));
+    // Frames sent back to back reach the session while it is busy with the first: they are
+    // handled together, and a report that charges time is applied on its own, after the ack.
+    const [first, ...rest] = runs.map((run) => run.uuid);
+    for (const assign of assigns) {
+      runner.ack(assign);
+      runner.send({ type: "run_ack", uuid: assign.run.uuid });
+    }
+    runner.send({ type: "run_update", uuid: first as string, stage: "running", run_status: "Running" });
+    expect((await waitForState(token, first as string, "running")).state).toBe("running");
+    for (const uuid of rest) expect((await waitForState(token, uuid, "preparing")).state).toBe("preparing");
     runner.close();
   });
 });

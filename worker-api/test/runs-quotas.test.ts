@@ -126,6 +126,57 @@ describe("time quota", () => {
   });
 });
 
+describe("creating bundles", () => {
+  it("refuses every kind of bundle once the time or the disk used reaches the quota, saying which", async () => {
+    const { accessToken: token } = await signUpAndLogIn();
+    const bodies = {
+      dataset: { metadata: { name: "data" } },
+      run: { bundle_type: "run", command: "true", metadata: { name: "late" } },
+      make: {
+        bundle_type: "make",
+        dependencies: [{ child_path: "", parent_uuid: `0x${"a".repeat(32)}`, parent_path: "" }],
+        metadata: { name: "m" },
+      },
+    };
+    const create = (body: object) =>
+      api<{ error: { code: string; message: string } }>("POST", "/rest/bundles", { token, body });
+    await setQuotas(token, { time_quota: 3600, time_used: 3600 });
+    for (const [kind, body] of Object.entries(bodies)) {
+      const res = await create(body);
+      expect(res.status, kind).toBe(403);
+      expect(res.body.error, kind).toMatchObject({
+        code: "QUOTA_EXCEEDED",
+        message: "time quota exceeded: 1h of 1h used",
+      });
+    }
+    await setQuotas(token, { time_used: 0, disk_quota: 1024, disk_used: 2048 });
+    for (const [kind, body] of Object.entries(bodies)) {
+      const res = await create(body);
+      expect(res.status, kind).toBe(403);
+      expect(res.body.error.message, kind).toBe("disk quota exceeded: 2k of 1k used; delete bundles to free space");
+    }
+    await setQuotas(token, { disk_used: 1023 });
+    for (const [kind, body] of Object.entries(bodies)) expect((await create(body)).status, kind).toBe(201);
+  });
+});
+
+describe("requests checked at staging", () => {
+  it("fails a run asking for less than 4 MiB of memory, in CodaLab's words", async () => {
+    const { accessToken: token } = await signUpAndLogIn();
+    const tiny = await createRun(token, "true", { metadata: { request_memory: "1m" } });
+    const failed = await waitForState(token, tiny.uuid, "failed");
+    expect(failed.state_details).toBe("Requested less memory (1m) than minimum limit (4m) by 3m");
+  });
+
+  it("fails a run asking for more memory than the server's maximum (MAX_REQUEST_MEMORY)", async () => {
+    const { accessToken: token } = await signUpAndLogIn();
+    const huge = await createRun(token, "true", { metadata: { request_memory: "100g" } });
+    const failed = await waitForState(token, huge.uuid, "failed");
+    expect(failed.state_details).toBe("Requested more memory (100g) than maximum limit (64g) by 36g");
+    expect(failed.metadata.staged_status).toBeNull();
+  });
+});
+
 describe("disk quota", () => {
   it("kills a running run whose owner is out of disk quota, with CodaLab's message", async () => {
     const { accessToken: token } = await signUpAndLogIn();

@@ -113,6 +113,8 @@ describe("listing workers", () => {
       cpus_used: 3,
       memory_used: 2 * GiB,
       runs: [run.uuid],
+      run_count: 1,
+      hostname: "test-host",
       shared_pool: false,
     });
     expect((await listWorkers(member.accessToken)).body.workers.map((worker) => worker.id)).toContain(runner.workerId);
@@ -121,6 +123,70 @@ describe("listing workers", () => {
     );
     expect((await listWorkers(await adminToken())).body.workers.map((worker) => worker.id)).toContain(runner.workerId);
     expect((await api("GET", "/rest/workers")).status).toBe(401);
+    runner.close();
+  });
+});
+
+describe("the shared pool in the worker list", () => {
+  it("shows users the shared pool without its host, group or other users' runs; admins see everything", async () => {
+    const admin = await adminToken();
+    const name = uniqueName("pool");
+    const pool = await FakeRunner.connect(
+      admin,
+      name,
+      {
+        hostname: "gpu-17.internal",
+        tag: "big",
+        capacity: { cpus: 16, gpus: 2, memory_bytes: 64 * GiB, free_disk_bytes: 900 * GiB },
+      },
+      "&shared_pool=true",
+    );
+    const alice = await signUpAndLogIn();
+    const bob = await signUpAndLogIn();
+    const aliceRun = await createRun(alice.accessToken, "sleep 9", {
+      metadata: { request_cpus: 2, request_queue: "big" },
+    });
+    await pool.accept(aliceRun.uuid);
+    const bobRun = await createRun(bob.accessToken, "sleep 9", { metadata: { request_cpus: 3, request_queue: "big" } });
+    await pool.accept(bobRun.uuid);
+
+    const seenBy = async (token: string) =>
+      (await listWorkers(token)).body.workers.find((worker) => worker.id === pool.workerId);
+    expect(await seenBy(alice.accessToken)).toMatchObject({
+      name,
+      owner_name: "codalab",
+      shared_pool: true,
+      tag: "big",
+      connected: true,
+      cpus: 16,
+      cpus_used: 5,
+      gpus: 2,
+      memory_bytes: 64 * GiB,
+      memory_used: 2 * GiB,
+      free_disk_bytes: 900 * GiB,
+      hostname: null,
+      group_uuid: null,
+      runs: [aliceRun.uuid],
+      run_count: 2,
+    });
+    expect((await seenBy(bob.accessToken))?.runs).toEqual([bobRun.uuid]);
+    const stranger = await signUpAndLogIn();
+    expect(await seenBy(stranger.accessToken)).toMatchObject({ runs: [], run_count: 2, hostname: null });
+    expect(await seenBy(admin)).toMatchObject({
+      hostname: "gpu-17.internal",
+      runs: [aliceRun.uuid, bobRun.uuid].sort(),
+      run_count: 2,
+    });
+    pool.close();
+  });
+
+  it("keeps an admin's own workers that are not in the shared pool to the admins", async () => {
+    const admin = await adminToken();
+    const runner = await FakeRunner.connect(admin, uniqueName("private"));
+    const { accessToken } = await signUpAndLogIn();
+    const ids = (await listWorkers(accessToken)).body.workers.map((worker) => worker.id);
+    expect(ids).not.toContain(runner.workerId);
+    expect((await listWorkers(admin)).body.workers.map((worker) => worker.id)).toContain(runner.workerId);
     runner.close();
   });
 });

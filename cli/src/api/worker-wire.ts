@@ -1,7 +1,8 @@
 /**
  * Parser for `GET /rest/workers` (core's `WorkerListResponseSchema` is the source of truth),
  * hand-written like the other wire parsers: zod costs ~100 ms per `cl` run. Only the fields
- * `cl workers` shows are checked; `--json` prints the objects as received.
+ * `cl workers` shows are checked; `--json` prints the objects as received. `run_count` is new:
+ * from an older server it is the number of runs listed.
  */
 import type { WorkerJson } from "@codalab/core";
 import {
@@ -34,6 +35,7 @@ export type WireWorker = Pick<
   | "max_runs"
   | "is_terminating"
   | "runs"
+  | "run_count"
 > & { raw: JsonRecord };
 
 export function parseWorkerList(value: unknown): WireWorker[] {
@@ -66,6 +68,7 @@ function parseWorker(value: unknown, path: string): WireWorker {
     max_runs: nullableNumberAt(record, "max_runs", path),
     is_terminating: booleanAt(record, "is_terminating", path),
     runs,
+    run_count: record.run_count === undefined ? runs.length : numberAt(record, "run_count", path),
     raw: record,
   };
 }

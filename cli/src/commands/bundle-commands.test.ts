@@ -130,6 +130,26 @@ describe("cl upload", () => {
     expect(server.calls.filter((call) => call === "POST /rest/bundles")).toHaveLength(1);
   });
 
+  it("shows the server's quota refusal as one error line with a hint", async () => {
+    await writeFile(join(work, "data.csv"), "a,b\n");
+    server.failNext(
+      "POST /rest/bundles",
+      () =>
+        new Response(
+          JSON.stringify({ error: { code: "QUOTA_EXCEEDED", message: "time quota exceeded: 1y of 1y used" } }),
+          { status: 403, headers: { "content-type": "application/json" } },
+        ),
+    );
+    const refused = await run("upload", "data.csv");
+    expect(refused).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error: time quota exceeded: 1y of 1y used\n" +
+        "hint: `cl uinfo` shows your usage: delete bundles you no longer need (`cl rm`) or ask an administrator of the instance to raise your quota\n",
+    });
+  });
+
   it("shows a progress bar only when stderr is a terminal", async () => {
     await writeFile(join(work, "f.txt"), "x".repeat(100));
     const statusLines: string[] = [];
@@ -184,6 +204,70 @@ describe("cl upload", () => {
   });
 });
 
+describe("cl upload <URL>", () => {
+  it("has the instance download the URL into a bundle named after its last segment, with source_url", async () => {
+    const url = "https://example.org/files/data.csv?token=1";
+    const uuid = await upload(url, "-d", "from the web", "--tags", "web", "--license", "MIT");
+    const bundle = server.bundles.get(uuid);
+    expect(bundle?.fromUrl).toEqual({ url, unpack: true });
+    expect(bundle?.metadata).toMatchObject({
+      name: "data.csv",
+      description: "from the web",
+      tags: ["web"],
+      license: "MIT",
+      source_url: url,
+    });
+    expect(bundle?.state).toBe("ready");
+    expect(server.calls).toContain(`POST /rest/bundles/${uuid}/upload/url`);
+  });
+
+  it("strips the archive extension from the name unless --pack, which also keeps it packed", async () => {
+    const unpacked = await upload("https://example.org/release/code.tar.gz");
+    expect(server.bundles.get(unpacked)?.metadata.name).toBe("code");
+    expect(server.bundles.get(unpacked)?.fromUrl?.unpack).toBe(true);
+    const packed = await upload("https://example.org/release/code.zip", "-p", "-n", "mine", "--source-url", "x");
+    expect(server.bundles.get(packed)?.metadata).toMatchObject({ name: "mine", source_url: "x" });
+    expect(server.bundles.get(packed)?.fromUrl?.unpack).toBe(false);
+  });
+
+  it("reports a failed download as one error line with a hint, the bundle failed", async () => {
+    const result = await run("upload", "https://example.org/missing.txt");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    const [line, hint, ...rest] = result.stderr.trimEnd().split("\n");
+    expect(line).toMatch(
+      /^error: upload of 0x[0-9a-f]{32} failed: could not download https:\/\/example.org\/missing.txt: the server answered HTTP 404 Not Found$/,
+    );
+    expect(hint).toMatch(/^hint: check that the URL downloads without logging in/);
+    expect(rest).toEqual([]);
+    const failed = [...server.bundles.values()].find((bundle) => bundle.metadata.name === "missing.txt");
+    expect(failed?.state).toBe("failed");
+  });
+
+  it("refuses URLs mixed with paths, other schemes, --git and archives the instance cannot unpack", async () => {
+    await writeFile(join(work, "local.txt"), "x");
+    const refusals: [string[], RegExp, RegExp | undefined][] = [
+      [["https://example.org/a", "local.txt"], /^error: upload takes one URL and nothing else/, /own/],
+      [["https://example.org/a", "https://example.org/b"], /^error: upload takes one URL and nothing else/, /own/],
+      [["ftp://example.org/a"], /only http and https URLs can be uploaded \(not ftp\)/, /http:\/\/ or https:/],
+      [["https://example.org/repo.git", "--git"], /^error: cannot clone .*cannot run git/, /git clone/],
+      [["local.txt", "-g"], /^error: -g\/--git needs the URL of a git repository/, undefined],
+      [["https://example.org/a.zip"], /cannot unpack .*a\.zip on the server: \.zip archives/, /-p\/--pack/],
+      [["https://example.org/a.tar.bz2"], /\.tar\.bz2 archives are unpacked only when uploaded/, /-p\/--pack/],
+      [["https://example.org/a.tgz", "-x", "*.pyc"], /-x\/--exclude-patterns applies to local paths/, undefined],
+    ];
+    for (const [argv, message, hint] of refusals) {
+      const result = await run("upload", ...argv);
+      expect(result.code, argv.join(" ")).toBe(2);
+      const [line, hintLine] = result.stderr.trimEnd().split("\n");
+      expect(line, argv.join(" ")).toMatch(message);
+      if (hint) expect(hintLine, argv.join(" ")).toMatch(hint);
+    }
+    // Nothing was created.
+    expect(server.calls.filter((call) => call.startsWith("POST /rest/bundles"))).toEqual([]);
+  });
+});
+
 describe("usage errors and --json", () => {
   it("refuses what cl upload cannot do", async () => {
     expect(await run("upload")).toMatchObject({
@@ -191,9 +275,6 @@ describe("usage errors and --json", () => {
       stderr: "error: nothing to upload\nhint: give paths to upload, or -c <text>\n",
     });
     expect((await run("upload", "-c", "x", "file")).stderr).toMatch(/^error: upload does not support mixing/);
-    expect((await run("upload", "https://example.org/data.csv")).stderr).toMatch(
-      /^error: cannot upload https:.*not supported yet/,
-    );
     const noDisk = createTestClient({
       fetch: server.fetch,
       env: ADMIN_ENV,

@@ -352,6 +352,15 @@ describe("cl run", () => {
       "disk quota exceeded: 10g of 10g used",
       /^hint: delete bundles you no longer need \(`cl rm`\)/,
     );
+    server.failNext("POST /rest/bundles", () =>
+      json(403, { error: { code: "QUOTA_EXCEEDED", message: "time quota exceeded: 1h of 1h used" } }),
+    );
+    expectRefusal(
+      await cl("run", "echo"),
+      1,
+      "time quota exceeded: 1h of 1h used",
+      /^hint: runs need time quota left: ask an administrator of the instance to raise yours$/,
+    );
   });
 });
 

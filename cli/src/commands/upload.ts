@@ -7,6 +7,7 @@ import { usageError } from "../errors/cli-error.ts";
 import { createResumeStore } from "../upload/resume-store.ts";
 import { DEFAULT_PART_SIZE, uploadBundle } from "../upload/upload-bundle.ts";
 import { contentsSource, localSource, type UploadSource } from "../upload/upload-source.ts";
+import { checkUrlUpload, isUrl, uploadFromUrl } from "../upload/url-upload.ts";
 import { worksheetTarget } from "../worksheets/current-worksheet.ts";
 
 export default defineClCommand({
@@ -14,7 +15,11 @@ export default defineClCommand({
     "  upload <path>            : Upload contents of file/directory <path> as a bundle.",
     "  upload <path> ... <path> : Upload one bundle whose directory contents contain <path> ... <path>.",
     "  upload -c <text>         : Upload one bundle whose file contents is <text>.",
+    "  upload <url>             : Upload one bundle whose contents the instance downloads from <url> (http/https).",
     "Archives (.tar.gz, .tgz, .tar.bz2, .tar, .zip, .gz, .bz2) are unpacked unless -p is given.",
+    "From a URL, the instance unpacks .tar, .tar.gz, .tgz and .gz (judged by the URL's file name, query ignored);",
+    "  .zip, .tar.bz2 and .bz2 URLs need -p (or download them and upload the local file). source_url is set to the URL;",
+    "  cl waits until the bundle is ready or failed. -g/--git is not possible: git clone, then upload the directory.",
     "An interrupted upload continues where it stopped when the same command is run again.",
     "Most of the other arguments specify metadata fields.",
   ],
@@ -22,6 +27,12 @@ export default defineClCommand({
     contents: { type: "string", alias: "c", description: "Specify the string contents of the bundle." },
     followSymlinks: { type: "boolean", alias: "L", description: "Always dereference (follow) symlinks." },
     excludePatterns: { type: "string", alias: "x", valueHint: "pattern", description: "Exclude these file patterns." },
+    git: {
+      type: "boolean",
+      alias: "g",
+      description:
+        "Path is a git repository, git clone it (not on this instance: clone it, then upload the directory).",
+    },
     pack: {
       type: "boolean",
       alias: "p",
@@ -50,7 +61,7 @@ export default defineClCommand({
     },
     json: JSON_ARG,
   },
-  rest: { name: "path", description: "Paths of the files/directories to upload." },
+  rest: { name: "path", description: "Paths of the files/directories to upload, or one http(s) URL." },
   lists: { excludePatterns: "*", tags: "*" },
   async run(args, ctx, lists) {
     const paths = args._;
@@ -60,18 +71,28 @@ export default defineClCommand({
     if (args.contents !== undefined && paths.length > 0) {
       throw usageError("upload does not support mixing content strings and paths (local files and URLs)");
     }
-    const url = paths.find((path) => /^(https?|ftp):\/\//.test(path));
-    if (url !== undefined) {
+    const urls = paths.filter(isUrl);
+    if (urls.length > 0 && paths.length > 1) {
       throw usageError(
-        `cannot upload ${url}: uploading from a URL is not supported yet`,
-        "download it first, then upload the file",
+        "upload takes one URL and nothing else: no other URLs or local paths with it",
+        "upload each URL, and the local paths, with a command of their own",
       );
     }
+    const url = urls[0];
+    if (args.git && url === undefined) throw usageError("-g/--git needs the URL of a git repository");
     const local = ctx.local;
-    let source: UploadSource;
+    // What is sent: the URL the instance downloads, or the bytes of a source.
+    let from: { url: string } | { source: UploadSource };
     let defaultName: string;
-    if (args.contents !== undefined) {
-      source = contentsSource(args.contents);
+    if (url !== undefined) {
+      checkUrlUpload(url, { pack: args.pack === true, git: args.git === true });
+      if ((lists.excludePatterns ?? []).length > 0) {
+        throw usageError("-x/--exclude-patterns applies to local paths, not to URLs");
+      }
+      from = { url };
+      defaultName = defaultUploadName([url], { pack: args.pack });
+    } else if (args.contents !== undefined) {
+      from = { source: contentsSource(args.contents) };
       defaultName = "contents";
     } else {
       if (local === undefined) throw usageError("local file paths are not allowed without a filesystem");
@@ -80,12 +101,14 @@ export default defineClCommand({
       // Packing comes first so that bad input fails before a bundle exists.
       ctx.out.status?.("Preparing upload...");
       try {
-        source = await localSource(absolute, {
-          pack: args.pack === true,
-          followSymlinks: args.followSymlinks === true,
-          exclude: lists.excludePatterns ?? [],
-          warn: (message) => ctx.out.note(message),
-        });
+        from = {
+          source: await localSource(absolute, {
+            pack: args.pack === true,
+            followSymlinks: args.followSymlinks === true,
+            exclude: lists.excludePatterns ?? [],
+            warn: (message) => ctx.out.note(message),
+          }),
+        };
       } finally {
         ctx.out.status?.("");
       }
@@ -98,12 +121,26 @@ export default defineClCommand({
     if (lists.tags !== undefined) metadata.tags = lists.tags;
     if (args.license !== undefined) metadata.license = args.license;
     if (args.sourceUrl !== undefined) metadata.source_url = args.sourceUrl;
+    else if (url !== undefined) metadata.source_url = url;
 
     const { client, uuid: worksheetUuid } = await worksheetTarget(ctx, args.worksheetSpec);
+    if ("url" in from) {
+      const bundle = await uploadFromUrl({
+        client,
+        url: from.url,
+        pack: args.pack === true,
+        metadata,
+        worksheetUuid,
+        status: ctx.out.status,
+      });
+      if (args.json) ctx.out.json(bundle.raw);
+      else ctx.out.line(bundle.uuid);
+      return;
+    }
     const env = local?.env ?? {};
     const bundle = await uploadBundle({
       client,
-      source,
+      source: from.source,
       metadata,
       worksheetUuid,
       // `-c` text is sent in one go; there is nothing to resume.

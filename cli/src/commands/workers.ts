@@ -5,7 +5,10 @@ import { renderTable } from "../output/table.ts";
 import { workerColumns, workerRows } from "../runs/workers-table.ts";
 
 export default defineClCommand({
-  details: ["Yours, and those serving a group you are in (administrators see every worker)."],
+  details: [
+    "Yours, those serving a group you are in, and the instance's shared workers, on which only your",
+    "own runs are listed (the others are counted). Administrators see every worker and every run.",
+  ],
   args: { json: JSON_ARG },
   async run(args, ctx) {
     const client = await ctx.currentClient();

@@ -13,7 +13,10 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   ROUTE_NOT_FOUND: "the instance does not support this request: compare client and server versions with `cl status`",
   METHOD_NOT_ALLOWED: "the instance does not support this request: compare client and server versions with `cl status`",
   STALE_VERSION: "it was changed by someone else meanwhile: run the command again",
-  QUOTA_EXCEEDED: "free some space or ask an administrator of the instance to raise your quota",
+  DOWNLOAD_FAILED:
+    "check that the URL downloads without logging in (e.g. with curl): the instance fetches it anonymously",
+  QUOTA_EXCEEDED:
+    "`cl uinfo` shows your usage: delete bundles you no longer need (`cl rm`) or ask an administrator of the instance to raise your quota",
   UNAVAILABLE: "the instance is busy or restarting: try again in a moment",
   GATEWAY_TIMEOUT: "the instance is busy or restarting: try again in a moment",
 };

@@ -1,6 +1,7 @@
 /**
  * `cl workers` as CodaLab prints it: one row per worker, sorted by id, with resources in use out
- * of the total, sizes and durations in CodaLab's units and run uuids cut to 8 characters.
+ * of the total, sizes and durations in CodaLab's units and run uuids cut to 8 characters. On a
+ * shared-pool worker a user sees only their own runs; the others are counted (`+2 others`).
  */
 import { formatDuration } from "@codalab/core/format/duration";
 import { formatSize } from "@codalab/core/format/size";
@@ -44,9 +45,16 @@ export function workerRows(workers: readonly WireWorker[], nowSeconds: number): 
       connected: pythonStr(worker.connected),
       group: pythonStr(worker.group_uuid),
       tag: pythonStr(worker.tag),
-      runs: worker.runs.map((uuid) => uuid.slice(0, 8)).join(","),
+      runs: runsCell(worker),
       tag_exclusive: pythonStr(worker.tag_exclusive),
       exit_after_num_runs: pythonStr(worker.max_runs),
       is_terminating: pythonStr(worker.is_terminating),
     }));
+}
+
+function runsCell(worker: WireWorker): string {
+  const cells = worker.runs.map((uuid) => uuid.slice(0, 8));
+  const others = worker.run_count - worker.runs.length;
+  if (others > 0) cells.push(`+${others} other${others === 1 ? "" : "s"}`);
+  return cells.join(",");
 }

@@ -33,6 +33,8 @@ export type FakeBundle = {
   is_dir: boolean | null;
   contents?: Contents;
   upload?: Upload;
+  /** The body of `POST …/upload/url`, when the bundle was filled from a URL. */
+  fromUrl?: { url: string; unpack: boolean };
 };
 
 export type FakeBundleServer = {
@@ -204,6 +206,23 @@ export function createFakeBundleServer(): FakeBundleServer {
       const plan = planUploadParts(body.size, body.part_size);
       bundle.upload = { kind: body.kind, size: body.size, ...plan, parts: new Map() };
       return json(200, status(bundle.upload));
+    }
+    if (what === "url" && request.method === "POST") {
+      // The "internet": a URL containing "missing" answers 404, any other holds its own text.
+      const body = (await request.json()) as { url: string; unpack: boolean };
+      bundle.fromUrl = body;
+      if (body.url.includes("missing")) {
+        const message = `could not download ${body.url}: the server answered HTTP 404 Not Found`;
+        bundle.state = "failed";
+        bundle.metadata.failure_message = message;
+        return json(502, { error: { code: "DOWNLOAD_FAILED", message } });
+      }
+      const bytes = new TextEncoder().encode(`downloaded ${body.url}`);
+      bundle.contents = { kind: "file", bytes };
+      bundle.data_size = bytes.byteLength;
+      bundle.is_dir = false;
+      bundle.state = "ready";
+      return json(200, { bundle: render(bundle, null) });
     }
     const current = bundle.upload;
     if (current === undefined || bundle.state !== "uploading") {

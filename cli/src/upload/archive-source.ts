@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
+import { type ArchiveFormat, isBzip2 } from "@codalab/core/archive/archive-format";
 import { gunzipStream } from "@codalab/core/archive/compression";
 import { normalizeArchive } from "@codalab/core/archive/extract-policy";
 import { readTar } from "@codalab/core/archive/tar-reader";
@@ -15,30 +16,6 @@ import { readZip } from "@codalab/core/archive/zip-reader";
 import { CliError } from "../errors/cli-error.ts";
 import { fileStream } from "./byte-streams.ts";
 import type { PackedTar } from "./pack-listing.ts";
-
-export const ARCHIVE_FORMATS = ["tar", "tar.gz", "tar.bz2", "zip", "gz", "bz2"] as const;
-export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
-
-/** Longest suffix first, so `.tar.gz` is not taken for `.gz`. */
-const SUFFIXES: readonly (readonly [string, ArchiveFormat])[] = [
-  [".tar.gz", "tar.gz"],
-  [".tgz", "tar.gz"],
-  [".tar.bz2", "tar.bz2"],
-  [".tbz2", "tar.bz2"],
-  [".tar", "tar"],
-  [".zip", "zip"],
-  [".gz", "gz"],
-  [".bz2", "bz2"],
-];
-
-export function archiveFormatOf(fileName: string): ArchiveFormat | null {
-  const lower = fileName.toLowerCase();
-  return SUFFIXES.find(([suffix]) => lower.endsWith(suffix))?.[1] ?? null;
-}
-
-export function unpacksToDirectory(format: ArchiveFormat): boolean {
-  return format !== "gz" && format !== "bz2";
-}
 
 /** A directory archive, re-encoded as our tar + index. Call again for a second pass. */
 export function openArchiveAsTar(path: string, format: ArchiveFormat, exclude: readonly string[]): PackedTar {
@@ -53,7 +30,7 @@ export function openCompressedFile(path: string, format: ArchiveFormat): Readabl
 
 function decompressed(path: string, format: ArchiveFormat): ReadableStream<Uint8Array> {
   if (format === "tar.gz" || format === "gz") return gunzipStream(fileStream(path));
-  if (format === "tar.bz2" || format === "bz2") return bunzip2(path);
+  if (isBzip2(format)) return bunzip2(path);
   return fileStream(path);
 }
 

@@ -7,9 +7,10 @@
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { archiveFormatOf, unpacksToDirectory } from "@codalab/core/archive/archive-format";
 import type { BundleIndex } from "@codalab/core/archive/bundle-index";
 import { CliError } from "../errors/cli-error.ts";
-import { archiveFormatOf, openArchiveAsTar, openCompressedFile, unpacksToDirectory } from "./archive-source.ts";
+import { openArchiveAsTar, openCompressedFile } from "./archive-source.ts";
 import { countBytes, fileStream, readRange } from "./byte-streams.ts";
 import { compileExclusions, entryFor, inspectSource, type LocalEntry, listDirectory } from "./local-listing.ts";
 import { packListing } from "./pack-listing.ts";

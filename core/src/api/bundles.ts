@@ -176,6 +176,8 @@ export const UploadStatusSchema = z.object({
   part_count: z.number().int(),
   /** Part numbers that arrived, ascending. */
   received: z.array(z.number().int()),
+  /** Set while the server downloads the contents from this URL (size and parts are then unknown: 0 and []). */
+  source_url: z.string().optional(),
 });
 export type UploadStatus = z.infer<typeof UploadStatusSchema>;
 
@@ -186,6 +188,18 @@ export const CompleteUploadRequestSchema = z.object({
   index: BundleIndexSchema.optional(),
 });
 export type CompleteUploadRequest = z.infer<typeof CompleteUploadRequestSchema>;
+
+export const UrlUploadRequestSchema = z.object({
+  /** http or https, at most 4096 characters, no user name or password (see core/src/archive/url-upload.ts). */
+  url: z.string().min(1).max(4096),
+  /**
+   * Unpack an archive judged by the URL's file name (default): `.tar`, `.tar.gz`/`.tgz` into a
+   * directory, `.gz` into the file it compresses; `.zip` and bzip2 are refused. false stores the
+   * bytes as one file.
+   */
+  unpack: z.boolean().default(true),
+});
+export type UrlUploadRequest = z.infer<typeof UrlUploadRequestSchema>;
 
 /** Bytes part `partNumber` (1-based) must have. */
 export function expectedPartSize(status: Pick<UploadStatus, "size" | "part_size" | "part_count">, partNumber: number) {

@@ -112,6 +112,11 @@ export const WriteRequestSchema = z.object({
 });
 export type WriteRequest = z.infer<typeof WriteRequestSchema>;
 
+/**
+ * One compute worker in `GET /rest/workers`. On a shared-pool worker seen by a user who neither
+ * owns it nor is in its group (core/src/runs/worker-visibility.ts), `hostname` and `group_uuid`
+ * are null and `runs` lists only the caller's runs.
+ */
 export const WorkerJsonSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -138,8 +143,13 @@ export const WorkerJsonSchema = z.object({
   /** Runs it will still take before it exits; null = no limit. */
   max_runs: z.number().nullable(),
   is_terminating: z.boolean(),
-  /** Uuids of the runs it holds. */
+  /**
+   * Uuids of the runs it holds that the caller may see: all of them on the caller's own and
+   * group workers (admins: everywhere), only the caller's own on a shared-pool worker.
+   */
   runs: z.array(z.string()),
+  /** How many runs it holds, the caller's or not. */
+  run_count: z.number().int().min(0),
 });
 export type WorkerJson = z.infer<typeof WorkerJsonSchema>;
 

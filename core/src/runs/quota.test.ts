@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DISK_QUOTA_KILL_MESSAGE, quotaKillMessage, TIME_QUOTA_KILL_MESSAGE, timeCharge } from "./quota.ts";
+import {
+  creationQuotaRefusal,
+  DISK_QUOTA_KILL_MESSAGE,
+  quotaKillMessage,
+  TIME_QUOTA_KILL_MESSAGE,
+  timeCharge,
+} from "./quota.ts";
 import { finalRunState } from "./state-machine.ts";
 
 describe("time charges", () => {
@@ -35,5 +41,27 @@ describe("quota kills", () => {
   it("ends such a run killed, not failed", () => {
     expect(TIME_QUOTA_KILL_MESSAGE).toMatch(/^Kill requested: User time quota exceeded\./);
     expect(finalRunState({ failure_message: DISK_QUOTA_KILL_MESSAGE, exitcode: 137 })).toBe("killed");
+  });
+});
+
+describe("creating bundles", () => {
+  const quota = { time_used: 3000, time_quota: 3600, disk_used: 5 * 1024 ** 3, disk_quota: 10 * 1024 ** 3 };
+
+  it("is allowed while some time and some disk are left", () => {
+    expect(creationQuotaRefusal(quota)).toBeNull();
+    expect(creationQuotaRefusal({ ...quota, time_used: 3599, disk_used: 10 * 1024 ** 3 - 1 })).toBeNull();
+  });
+
+  it("is refused once the time or the disk used reaches the quota, time first, with the numbers", () => {
+    expect(creationQuotaRefusal({ ...quota, time_used: 3600 })).toEqual({
+      message: "time quota exceeded: 1h of 1h used",
+      details: { ...quota, time_used: 3600 },
+    });
+    expect(creationQuotaRefusal({ ...quota, disk_used: 12 * 1024 ** 3 })?.message).toBe(
+      "disk quota exceeded: 12g of 10g used; delete bundles to free space",
+    );
+    expect(creationQuotaRefusal({ ...quota, time_used: 4000, disk_used: 10 * 1024 ** 3 })?.message).toMatch(
+      /^time quota exceeded: /,
+    );
   });
 });

@@ -5,6 +5,8 @@
  * a repeated report charges nothing. A run whose owner has no time or disk quota left is killed
  * with CodaLab's messages, which contain "Kill requested" so the run ends `killed`.
  */
+import { formatDuration } from "../format/duration.ts";
+import { formatSize } from "../format/size.ts";
 import type { UserRunQuota } from "./resources.ts";
 
 export const TIME_QUOTA_KILL_MESSAGE =
@@ -26,5 +28,29 @@ export function timeCharge(before: unknown, after: unknown): number {
 export function quotaKillMessage(quota: UserRunQuota): string | null {
   if (quota.time_used >= quota.time_quota) return TIME_QUOTA_KILL_MESSAGE;
   if (quota.disk_used >= quota.disk_quota) return DISK_QUOTA_KILL_MESSAGE;
+  return null;
+}
+
+/** Why a new bundle cannot be created, with the numbers behind it (the API's error `details`). */
+export type CreationRefusal = { message: string; details: UserRunQuota };
+
+/**
+ * CodaLab's `check_quota(need_time=True, need_disk=True)` when any bundle is created (spec §6:
+ * "creating a bundle fails if time or disk used ≥ quota"): the refusal, time first, or null.
+ */
+export function creationQuotaRefusal(quota: UserRunQuota): CreationRefusal | null {
+  const details = { ...quota };
+  if (quota.time_used >= quota.time_quota) {
+    return {
+      message: `time quota exceeded: ${formatDuration(quota.time_used)} of ${formatDuration(quota.time_quota)} used`,
+      details,
+    };
+  }
+  if (quota.disk_used >= quota.disk_quota) {
+    return {
+      message: `disk quota exceeded: ${formatSize(quota.disk_used)} of ${formatSize(quota.disk_quota)} used; delete bundles to free space`,
+      details,
+    };
+  }
   return null;
 }

@@ -8,6 +8,7 @@ import {
   type RunLimits,
   type RunRequirements,
   resolveRunRequirements,
+  runLimitsFromSettings,
   type UserRunQuota,
   withDefaultTag,
 } from "./resources.ts";
@@ -190,6 +191,43 @@ describe("limits", () => {
     const spent = { time_quota: 100, time_used: 100, disk_quota: 1000, disk_used: 2000 };
     expect(failure(resolveRunRequirements({}, spent))).toBe(
       "User disk quota exceeded (used 2.0k of 1000). User time quota exceeded (used 1m40s of 1m40s)",
+    );
+  });
+});
+
+describe("server limits from the operator's settings", () => {
+  const names = {
+    max_request_time: "MAX_REQUEST_TIME",
+    max_request_memory: "MAX_REQUEST_MEMORY",
+    max_request_disk: "MAX_REQUEST_DISK",
+  };
+
+  it("reads durations and sizes in CodaLab's units; unset or empty means no maximum", () => {
+    expect(runLimitsFromSettings({})).toEqual(DEFAULT_RUN_LIMITS);
+    expect(
+      runLimitsFromSettings({ max_request_time: "7d", max_request_memory: " 64g ", max_request_disk: "" }, names),
+    ).toEqual({ ...DEFAULT_RUN_LIMITS, max_request_time: 7 * 86400, max_request_memory: 64 * GiB });
+  });
+
+  it("refuses a malformed value, 0, or a memory maximum no run could meet, naming the setting", () => {
+    expect(() => runLimitsFromSettings({ max_request_memory: "lots" }, names)).toThrow(
+      /^MAX_REQUEST_MEMORY = "lots": invalid size "lots"/,
+    );
+    expect(() => runLimitsFromSettings({ max_request_time: "soon" }, names)).toThrow(
+      /^MAX_REQUEST_TIME = "soon": invalid duration/,
+    );
+    expect(() => runLimitsFromSettings({ max_request_disk: "0" }, names)).toThrow(
+      'MAX_REQUEST_DISK = "0": a maximum must be more than 0 (e.g. 100g); leave it unset for none',
+    );
+    expect(() => runLimitsFromSettings({ max_request_memory: "1m" }, names)).toThrow(
+      'MAX_REQUEST_MEMORY = "1m": below the 4m every run needs, so every run would fail',
+    );
+  });
+
+  it("makes staging fail requests above them", () => {
+    const limits = runLimitsFromSettings({ max_request_memory: "16g" });
+    expect(failure(resolveRunRequirements({ request_memory: "32g" }, quota, limits))).toBe(
+      "Requested more memory (32g) than maximum limit (16g) by 16g",
     );
   });
 });

@@ -41,6 +41,59 @@ export const DEFAULT_RUN_LIMITS: RunLimits = {
   default_request_network: false,
 };
 
+/** The instance's maximums as an operator writes them (CodaLab units: `7d`, `64g`); unset or "" = none. */
+export type RunLimitSettings = {
+  max_request_time?: string | undefined;
+  max_request_memory?: string | undefined;
+  max_request_disk?: string | undefined;
+};
+
+/**
+ * The server limits from the operator's settings (CodaLab's `workers.max_request_*`). `names`
+ * says what each setting is called where the operator wrote it, for the error: VALIDATION_FAILED
+ * for a value that is not a duration or size, is 0, or (memory) is below the 4 MiB minimum.
+ */
+export function runLimitsFromSettings(
+  settings: RunLimitSettings,
+  names: Record<keyof RunLimitSettings, string> = {
+    max_request_time: "max_request_time",
+    max_request_memory: "max_request_memory",
+    max_request_disk: "max_request_disk",
+  },
+): RunLimits {
+  const read = (key: keyof RunLimitSettings, parse: (text: string) => number, example: string) => {
+    const text = settings[key]?.trim();
+    if (text === undefined || text === "") return null;
+    let value: number;
+    try {
+      value = parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new CodalabError("VALIDATION_FAILED", `${names[key]} = ${JSON.stringify(text)}: ${detail}`);
+    }
+    if (!(value > 0)) {
+      throw new CodalabError(
+        "VALIDATION_FAILED",
+        `${names[key]} = ${JSON.stringify(text)}: a maximum must be more than 0 (e.g. ${example}); leave it unset for none`,
+      );
+    }
+    return value;
+  };
+  const memory = read("max_request_memory", parseSize, "64g");
+  if (memory !== null && memory < MIN_REQUEST_MEMORY_BYTES) {
+    throw new CodalabError(
+      "VALIDATION_FAILED",
+      `${names.max_request_memory} = ${JSON.stringify(settings.max_request_memory?.trim())}: below the ${formatSize(MIN_REQUEST_MEMORY_BYTES)} every run needs, so every run would fail`,
+    );
+  }
+  return {
+    ...DEFAULT_RUN_LIMITS,
+    max_request_time: read("max_request_time", parseDuration, "7d"),
+    max_request_memory: memory,
+    max_request_disk: read("max_request_disk", parseSize, "100g"),
+  };
+}
+
 /** The owner's time (seconds) and disk (bytes) quotas as stored on the user row. */
 export type UserRunQuota = {
   time_quota: number;

@@ -340,8 +340,28 @@ describe("commands", () => {
   it("kills a run whose event the bundle refused", () => {
     const s = new Session();
     s.connect();
-    s.dispatch({ type: "run_event_refused", now: T0, uuid: UUID, reason: "The run was killed." });
+    s.dispatch({ type: "run_event_refused", now: T0, uuid: UUID, reason: "The run was killed.", settled: false });
     expect(s.sent()).toEqual([{ type: "kill", seq: 1, uuid: UUID, message: "The run was killed." }]);
+  });
+
+  it("lets the runner forget a run the server settled while it ran: killed first, then finalized", () => {
+    const s = new Session();
+    s.connect();
+    const reason = "Bundle has been stuck in running state for more than 60 days.";
+    s.dispatch({ type: "run_event_refused", now: T0, uuid: UUID, reason, settled: true });
+    expect(s.sent()).toEqual([{ type: "kill", seq: 1, uuid: UUID, message: reason }]);
+    s.receive({ type: "ack", seq: 1 });
+    s.receive({
+      type: "run_finished",
+      uuid: UUID,
+      exitcode: 137,
+      failure_message: reason,
+      killed: true,
+      usage: { time: 1 },
+    });
+    expect(s.state.held_runs[UUID]).toBe("finalizing");
+    s.dispatch({ type: "run_event_refused", now: T0, uuid: UUID, reason, settled: true });
+    expect(s.sent()).toEqual([{ type: "mark_finalized", seq: 2, uuid: UUID }]);
   });
 });
 

@@ -110,8 +110,11 @@ export type SessionEvent =
   | { type: "command_enqueued"; now: number; command: CommandInput }
   /** The scheduler took the run back (lease expired): drop an unsent assignment or kill the run. */
   | { type: "assignment_revoked"; now: number; uuid: string }
-  /** Applying a run event to the bundle was refused: the runner must drop that run. */
-  | { type: "run_event_refused"; now: number; uuid: string; reason: string }
+  /**
+   * Applying a run event to the bundle was refused: the runner must drop that run. `settled`: the
+   * bundle is final (or gone) on the server, e.g. killed or expired while its runner was away.
+   */
+  | { type: "run_event_refused"; now: number; uuid: string; reason: string; settled: boolean }
   | { type: "read_requested"; now: number; id: string; uuid: string; path: string; spec: ReadSpec }
   | { type: "read_cancelled"; now: number; id: string }
   /** The worker's credentials were revoked: the runner is told why and its socket closed. */
@@ -635,7 +638,14 @@ export function reduceSession(
       break;
     }
     case "run_event_refused":
-      step.enqueue({ type: "kill", uuid: event.uuid, message: event.reason }, now);
+      // A run the server has settled: once its runner has finished it, the runner may forget it
+      // (as after a normal finish); until then it is killed, and the finish it then reports, refused
+      // in turn, ends here.
+      if (event.settled && step.state.held_runs[event.uuid] === "finalizing") {
+        step.enqueue({ type: "mark_finalized", uuid: event.uuid }, now);
+      } else {
+        step.enqueue({ type: "kill", uuid: event.uuid, message: event.reason }, now);
+      }
       break;
     case "read_requested": {
       if (!step.state.connected || !step.state.ready) {

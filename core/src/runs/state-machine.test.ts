@@ -6,6 +6,7 @@ import {
   applyTransition,
   DEFAULT_STAGED_STATUS,
   diffMetadata,
+  EXPIRING_STATES,
   finalRunState,
   hasPendingKill,
   initialState,
@@ -117,7 +118,7 @@ const RUN_ACCEPTS: { [T in MachineEventType]: readonly BundleState[] } = {
   ],
   worker_restaged: ["starting", "preparing", "running", "staged"],
   offline_timeout: ["worker_offline", "staged", "ready", "failed", "killed"],
-  expired: ["uploading", "staged", "running"],
+  expired: EXPIRING_STATES,
 };
 
 const MAKE_ACCEPTS: Partial<Record<MachineEventType, readonly BundleState[]>> = {
@@ -130,14 +131,14 @@ const MAKE_ACCEPTS: Partial<Record<MachineEventType, readonly BundleState[]>> = 
   make_failed: ["making"],
   make_interrupted: ["making", "staged"],
   kill_requested: RUN_ACCEPTS.kill_requested,
-  expired: ["uploading", "staged", "running"],
+  expired: EXPIRING_STATES,
 };
 
 const UPLOAD_ACCEPTS: Partial<Record<MachineEventType, readonly BundleState[]>> = {
   upload_succeeded: ["uploading", "ready"],
   upload_failed: ["uploading"],
   kill_requested: RUN_ACCEPTS.kill_requested,
-  expired: ["uploading", "staged", "running"],
+  expired: EXPIRING_STATES,
 };
 
 describe("which moves are legal", () => {
@@ -625,17 +626,76 @@ describe("re-staging", () => {
 });
 
 describe("expiry", () => {
-  it("fails a run stuck for too long and tells its worker to stop", () => {
-    expect(transition(bundle("running"), SAMPLE_EVENTS.expired)).toEqual({
+  const stuck = (state: string) => `Bundle has been stuck in ${state} state for more than 60 days.`;
+
+  it("fails a run stuck for too long and tells its worker to stop, with the same words", () => {
+    for (const state of ["preparing", "running"] as const) {
+      expect(transition(bundle(state), SAMPLE_EVENTS.expired)).toEqual({
+        state: "failed",
+        worker_id: null,
+        changes: { failure_message: stuck(state) },
+        effects: [
+          { type: "send_kill", worker_id: W, message: stuck(state) },
+          { type: "released", worker_id: W },
+          { type: "reached_final", state: "failed" },
+        ],
+      });
+    }
+  });
+
+  it("fails a staged or offline run at once: no worker holds it", () => {
+    const staged = transition(bundle("staged", { staged_status: DEFAULT_STAGED_STATUS }), SAMPLE_EVENTS.expired);
+    expect(staged).toEqual({
       state: "failed",
       worker_id: null,
-      changes: { failure_message: "Bundle has been stuck in running state for more than 60 days." },
-      effects: [
-        { type: "send_kill", worker_id: W, message: "Bundle expired" },
-        { type: "released", worker_id: W },
-        { type: "reached_final", state: "failed" },
-      ],
+      changes: { failure_message: stuck("staged"), staged_status: null },
+      effects: [{ type: "reached_final", state: "failed" }],
     });
+    expect(transition(bundle("worker_offline", { remote: W }), SAMPLE_EVENTS.expired)).toMatchObject({
+      state: "failed",
+      changes: { failure_message: stuck("worker_offline") },
+      effects: [{ type: "reached_final", state: "failed" }],
+    });
+  });
+});
+
+describe("staged_status", () => {
+  const waited = { staged_status: "Waiting for a worker with 64 CPUs; no run ahead of this one." };
+
+  it("is cleared when a run or make leaves staged, however it leaves", () => {
+    const cases: [MachineBundle, MachineEvent][] = [
+      [bundle("staged", waited), SAMPLE_EVENTS.assigned],
+      [bundle("staged", waited), SAMPLE_EVENTS.requirements_refused],
+      [bundle("staged", waited), SAMPLE_EVENTS.kill_requested],
+      [bundle("staged", waited, null, "make"), SAMPLE_EVENTS.make_started],
+    ];
+    for (const [b, event] of cases) {
+      const { result, next } = apply(b, event);
+      expect(result.changes, `${event.type}`).toMatchObject({ staged_status: null });
+      expect(next.metadata.staged_status, `${event.type}`).toBeUndefined();
+    }
+  });
+
+  it("is kept while the bundle still waits, and set again when a run is re-staged", () => {
+    expect(transition(bundle("created", waited), SAMPLE_EVENTS.staged).changes).toEqual({
+      staged_status: DEFAULT_STAGED_STATUS,
+    });
+    const restaged = transition(bundle("starting"), SAMPLE_EVENTS.assignment_expired);
+    expect(restaged.changes.staged_status).toBe(DEFAULT_STAGED_STATUS);
+  });
+
+  it("a finished run never carries one", () => {
+    let run = bundle("staged", waited);
+    for (const event of [
+      SAMPLE_EVENTS.assigned,
+      SAMPLE_EVENTS.acknowledged,
+      { type: "finished", worker_id: W, at: AT, exitcode: 0, failure_message: null } as const,
+      SAMPLE_EVENTS.finalized,
+    ]) {
+      run = apply(run, event).next;
+    }
+    expect(run.state).toBe("ready");
+    expect(run.metadata.staged_status).toBeUndefined();
   });
 });
 

@@ -11,7 +11,9 @@
  * - `worker_offline` ends by `offline_timeout` (re-stage or fail, by policy), never waits forever;
  * - results are committed by the server once the runner reports `finished` (it uploads first),
  *   so a runner lost during `finalizing` no longer sends the run to `worker_offline`;
- * - re-staging keeps `remote_history` (with `actions` and `created`): it is the re-staging history.
+ * - re-staging keeps `remote_history` (with `actions` and `created`): it is the re-staging history;
+ * - `staged_status` (why a bundle waits) is cleared when it stops waiting, so `cl info` of a
+ *   finished run does not show why it once waited.
  *
  * Times in events and metadata are unix seconds, as CodaLab stores them.
  */
@@ -181,6 +183,27 @@ const DERIVED: readonly BundleType[] = ["make", "run"];
 const RUN: readonly BundleType[] = ["run"];
 const MAKE: readonly BundleType[] = ["make"];
 const HELD: readonly BundleState[] = ["starting", "preparing", "running"];
+
+/**
+ * States a bundle may be failed from for being stuck too long (spec §3.3: `uploading`, `staged`,
+ * `running`; `preparing` and `worker_offline` too, which CodaLab's manager never looked at, so a
+ * run whose image never arrives or whose worker never returns does not stay forever).
+ */
+export const EXPIRING_STATES: readonly BundleState[] = [
+  "uploading",
+  "staged",
+  "preparing",
+  "running",
+  "worker_offline",
+];
+
+/** CodaLab's failure message for a bundle stuck too long. */
+export function expiryMessage(state: BundleState, days: number): string {
+  return `Bundle has been stuck in ${state} state for more than ${days} days.`;
+}
+
+/** States in which `staged_status` (why a bundle waits) means something. */
+const WAITING_STATES: readonly BundleState[] = ["created", "staged"];
 
 function isFinal(state: BundleState): boolean {
   return FINAL_STATES.includes(state);
@@ -502,11 +525,12 @@ const RULES: { [T in MachineEventType]: EventRule<T> } = {
   },
   expired: {
     types: ALL_TYPES,
-    from: ["uploading", "staged", "running"],
+    from: EXPIRING_STATES,
     apply: (b, e) => {
-      const outcome = fail(b, `Bundle has been stuck in ${b.state} state for more than ${e.days} days.`);
+      const message = expiryMessage(b.state, e.days);
+      const outcome = fail(b, message);
       if (b.worker_id !== null) {
-        outcome.effects.push({ type: "send_kill", worker_id: b.worker_id, message: "Bundle expired" });
+        outcome.effects.push({ type: "send_kill", worker_id: b.worker_id, message });
         outcome.worker_id = null;
       }
       return outcome;
@@ -583,7 +607,12 @@ export function transition(bundle: MachineBundle, event: MachineEvent): Transiti
     throw illegal(bundle, event);
   }
   const outcome = rule.apply(bundle, typed);
-  const changes = diffMetadata(bundle.metadata, outcome.changes);
+  // Why it waited is stale once a bundle stops waiting (`cl info` of a finished run showed it).
+  const leftWaiting = !WAITING_STATES.includes(outcome.state);
+  const changes = diffMetadata(
+    bundle.metadata,
+    leftWaiting ? { staged_status: null, ...outcome.changes } : outcome.changes,
+  );
   const unchanged =
     outcome.state === bundle.state && outcome.worker_id === bundle.worker_id && Object.keys(changes).length === 0;
   if (unchanged) return { ...keep(bundle) };

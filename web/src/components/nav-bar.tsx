@@ -47,6 +47,11 @@ export function NavBar() {
           <A href="/workers" class="nav__link" activeClass="is-active">
             Workers
           </A>
+          <Show when={session.user()?.is_admin}>
+            <A href="/admin/report" class="nav__link" activeClass="is-active">
+              Report
+            </A>
+          </Show>
         </Show>
         <div class="nav__actions">
           <Switch>

@@ -2,7 +2,7 @@ import { createResource, For, onCleanup, Show } from "solid-js";
 import { describeError } from "../api/api-error.ts";
 import { bundleName } from "../api/bundle.ts";
 import { searchBundles } from "../api/bundles-api.ts";
-import { listWorkers, type Worker } from "../api/workers-api.ts";
+import { listWorkers, otherRunsLabel, type Worker } from "../api/workers-api.ts";
 import { RequireSignIn } from "../components/require-sign-in.tsx";
 import { Spinner } from "../components/spinner.tsx";
 import { StateBadge } from "../components/state-badge.tsx";
@@ -14,7 +14,10 @@ import { usePageTitle } from "../hooks/use-page-title.ts";
 /** Refreshed this often while the page is open: workers check in every few seconds. */
 const REFRESH_MS = 5000;
 
-/** `/workers`: the workers you can use and what they run, and your runs still waiting, with why. */
+/**
+ * `/workers`: the workers you can use (yours, your groups', the instance's shared pool) and what
+ * they run, and your runs still waiting, with why. On the shared pool only your runs are named.
+ */
 export function WorkersPage() {
   usePageTitle("Workers and queue");
   return <RequireSignIn>{() => <WorkersView />}</RequireSignIn>;
@@ -42,6 +45,9 @@ function WorkersView() {
         <h2 id="workers-heading" class="card__title">
           Workers
         </h2>
+        <p class="muted">
+          Yours, your groups' and the instance's shared workers. On a shared worker only your own runs are listed.
+        </p>
         <Show when={!workers.error} fallback={<p class="alert alert--error">{describeError(workers.error)}</p>}>
           <Show
             when={quiet(workers)}
@@ -56,8 +62,8 @@ function WorkersView() {
                 when={list().length > 0}
                 fallback={
                   <p class="muted">
-                    No worker of yours or of your groups is connected: your runs go to the instance's shared workers. To
-                    add your own, run <code>npm run runner -- --server {window.location.origin}</code>.
+                    No worker has connected yet: runs wait until one does. To add your own, run{" "}
+                    <code>npm run runner -- --server {window.location.origin}</code>.
                   </p>
                 }
               >
@@ -173,13 +179,16 @@ function WorkerRow(props: { worker: Worker }) {
         {w().shared_pool ? " (shared)" : ""}
       </td>
       <td>
-        <For each={w().runs} fallback={<span class="muted">idle</span>}>
-          {(uuid) => (
-            <a class="cell-list" href={`/bundles/${uuid}`}>
-              {uuid.slice(0, 10)}
-            </a>
-          )}
-        </For>
+        <Show when={w().run_count > 0} fallback={<span class="muted">idle</span>}>
+          <For each={w().runs}>
+            {(uuid) => (
+              <a class="cell-list" href={`/bundles/${uuid}`}>
+                {uuid.slice(0, 10)}
+              </a>
+            )}
+          </For>
+          <Show when={otherRunsLabel(w())}>{(label) => <span class="muted cell-list">{label()}</span>}</Show>
+        </Show>
       </td>
     </tr>
   );

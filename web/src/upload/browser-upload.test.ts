@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { gzipStream } from "@codalab/core/archive/compression";
+import { readAllBytes } from "@codalab/core/archive/entry-body";
 import { readTar } from "@codalab/core/archive/tar-reader";
+import { TarWriter } from "@codalab/core/archive/tar-writer";
 import { CodalabError } from "@codalab/core/errors";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/api-error.ts";
@@ -169,5 +172,51 @@ describe("uploadItem", () => {
     ).rejects.toThrow("disk quota exceeded");
     expect([...server.bundles.values()].map((b) => b.state)).toEqual(["failed"]);
     expect(server.storage.size).toBe(0);
+  });
+
+  it("unpacks an archive into a directory bundle when asked, and sends it as it is otherwise", async () => {
+    const writer = new TarWriter();
+    const packing = (async () => {
+      await writer.addDirectory("data", { mtime: 1 });
+      await writer.addFile("data/a.txt", new TextEncoder().encode("ay"), { mtime: 1, size: 2 });
+      return writer.finish();
+    })();
+    const gz = await readAllBytes(gzipStream(writer.readable));
+    await packing;
+    const archive = new File([gz as Uint8Array<ArrayBuffer>], "data.tgz", { lastModified: 1_700_000_000_000 });
+    const item: UploadItem = { kind: "file", name: "data.tgz", file: archive };
+
+    const server = fakeServer();
+    const progress: UploadProgress[] = [];
+    const unpacked = await uploadItem(
+      item,
+      { name: "data", worksheetUuid: WORKSHEET, unpack: true, onProgress: (p) => progress.push(p) },
+      server.deps,
+    );
+    const stored = server.bundles.get(unpacked.uuid);
+    const members: string[] = [];
+    for await (const entry of readTar(new Blob([new Uint8Array(stored?.bytes ?? [])]).stream())) {
+      members.push(`${entry.path}:${await new Response(entry.body).text()}`);
+    }
+    expect(members).toEqual(["data:", "data/a.txt:ay"]);
+    expect(stored?.index).toMatchObject({ tar_size: stored?.bytes?.byteLength });
+    expect(progress).toContainEqual({ phase: "unpacking", sent: archive.size, total: archive.size });
+
+    const packed = await uploadItem(
+      item,
+      { name: "data.tgz", worksheetUuid: WORKSHEET, unpack: false, onProgress: () => undefined },
+      server.deps,
+    );
+    expect(server.bundles.get(packed.uuid)?.bytes).toEqual(gz);
+    expect(server.bundles.get(packed.uuid)?.index).toBeUndefined();
+  });
+
+  it("refuses a broken archive before any bundle exists", async () => {
+    const server = fakeServer();
+    const item: UploadItem = { kind: "file", name: "x.tar.gz", file: file("x.tar.gz", "plain text") };
+    await expect(
+      uploadItem(item, { name: "x", worksheetUuid: WORKSHEET, unpack: true, onProgress: () => undefined }, server.deps),
+    ).rejects.toThrow(/^Cannot unpack x\.tar\.gz: it is not valid gzip data/);
+    expect(server.bundles.size).toBe(0);
   });
 });

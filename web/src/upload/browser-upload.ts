@@ -3,7 +3,9 @@
  * (docs/design/bundles-api.md, "Uploads"): create the dataset on the worksheet, start the upload,
  * send the missing parts (several at once, retried on network trouble, by cli's part uploader),
  * complete with the index. The bundle of an interrupted upload is remembered (localStorage): the
- * same file or folder uploaded again to the same worksheet continues with the missing parts.
+ * same file or folder uploaded again to the same worksheet continues with the missing parts. An
+ * archive to unpack is unpacked in the page first (./unpack-archive.ts, loaded only then), so a
+ * bad archive is refused before any bundle exists.
  */
 
 import { partLength, uploadParts } from "@codalab/cli/upload/part-uploader";
@@ -13,7 +15,7 @@ import { ApiError } from "../api/api-error.ts";
 import { type Bundle, parseBundleEnvelope, parseUploadStatus } from "../api/bundle.ts";
 import type { RequestOptions } from "../api/http-client.ts";
 import { countBytes, packFolder } from "./pack-folder.ts";
-import { itemSize, type UploadItem } from "./upload-items.ts";
+import { archiveOf, itemSize, type UploadItem } from "./upload-items.ts";
 
 export type UploadDeps = {
   /** The JSON API (the app's http client). */
@@ -26,7 +28,12 @@ export type UploadDeps = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-export type UploadProgress = { phase: "preparing" | "uploading" | "finishing"; sent: number; total: number };
+/** In "unpacking", `sent` counts the archive's bytes read so far, of `total` (its size). */
+export type UploadProgress = {
+  phase: "preparing" | "unpacking" | "uploading" | "finishing";
+  sent: number;
+  total: number;
+};
 
 export type UploadOptions = {
   name: string;
@@ -34,9 +41,12 @@ export type UploadOptions = {
   onProgress(progress: UploadProgress): void;
   /** Parts in flight at once; the CLI's default. */
   parallel?: number;
+  /** Unpack an archive file (tar, tar.gz/tgz, zip; gz to the file it holds), as `cl upload` without `--pack`. */
+  unpack?: boolean;
 };
 
-type Source = {
+/** The bytes to send, their exact size up front, and the same bytes again on every `open()`. */
+export type UploadSource = {
   kind: "file" | "directory";
   size: number;
   index: unknown;
@@ -57,7 +67,14 @@ export function isResumable(error: unknown): boolean {
   return code !== undefined && RESUMABLE.includes(code);
 }
 
-async function sourceOf(item: UploadItem): Promise<Source> {
+async function sourceOf(item: UploadItem, options: UploadOptions): Promise<UploadSource> {
+  const archive = options.unpack ? archiveOf(item) : null;
+  if (item.kind === "file" && archive?.unpackable) {
+    const { unpackedSource } = await import("./unpack-archive.ts");
+    return unpackedSource(item.file, archive.format, (read) =>
+      options.onProgress({ phase: "unpacking", sent: read, total: item.file.size }),
+    );
+  }
   if (item.kind === "file") {
     const { file } = item;
     return {
@@ -86,7 +103,7 @@ const RESUME_PREFIX = "codalab.upload.";
 
 export async function uploadItem(item: UploadItem, options: UploadOptions, deps: UploadDeps): Promise<Bundle> {
   options.onProgress({ phase: "preparing", sent: 0, total: itemSize(item) });
-  const source = await sourceOf(item);
+  const source = await sourceOf(item, options);
   const key = `${RESUME_PREFIX}${await deps.digest(JSON.stringify([options.worksheetUuid, options.name, source.kind, source.size, source.fingerprint]))}`;
 
   let uuid: string | undefined = deps.storage.getItem(key) ?? undefined;

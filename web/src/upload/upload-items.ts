@@ -2,8 +2,16 @@
  * What the user picked or dropped → the bundles to upload: each file is a file bundle, each folder
  * a directory bundle with its files at their paths inside it (the web's CodaLab behaviour; `cl
  * upload a b` instead makes one bundle of several paths). Paths are `/`-separated and relative to
- * the folder; empty folders are kept.
+ * the folder; empty folders are kept. An archive file is unpacked unless kept as one file, as `cl
+ * upload` does without and with `--pack`.
  */
+import {
+  type ArchiveFormat,
+  archiveFormatOf,
+  archiveSuffixOf,
+  isBzip2,
+  unpacksToDirectory,
+} from "@codalab/core/archive/archive-format";
 import { sanitizeName } from "@codalab/core/names/default-names";
 
 export type FolderEntry = { path: string; type: "directory" } | { path: string; type: "file"; file: File };
@@ -20,9 +28,25 @@ export function itemSize(item: UploadItem): number {
   return total;
 }
 
-/** The bundle name CodaLab would give: the file or folder name, made valid. */
-export function defaultBundleName(item: UploadItem): string {
-  return sanitizeName(item.name);
+/**
+ * The archive a file is, by its name, and whether the page can unpack it: bzip2 has no decoder
+ * in browsers (`cl upload` unpacks it with the system's bzip2). Null for folders and other files.
+ */
+export function archiveOf(item: UploadItem): { format: ArchiveFormat; unpackable: boolean } | null {
+  if (item.kind !== "file") return null;
+  const format = archiveFormatOf(item.name);
+  return format === null ? null : { format, unpackable: !isBzip2(format) };
+}
+
+/**
+ * The bundle name CodaLab would give: the file or folder name, made valid, without the archive's
+ * extension when the archive is unpacked (`glove.tar.gz` → `glove`, spec §2.1).
+ */
+export function defaultBundleName(item: UploadItem, options: { unpack?: boolean } = {}): string {
+  const name = sanitizeName(item.name);
+  if (!options.unpack || item.kind !== "file") return name;
+  const archive = archiveSuffixOf(name);
+  return archive === null ? name : name.slice(0, name.length - archive.suffix.length);
 }
 
 /** Files from `<input type=file>`; with `webkitdirectory` each has a `webkitRelativePath` "folder/a/b.txt". */
@@ -119,4 +143,19 @@ export async function itemsFromDrop(transfer: DataTransfer): Promise<UploadItem[
     }
   }
   return items;
+}
+
+/**
+ * The name after ticking or unticking "keep archive as one file": a name still at its default
+ * follows (`data` ↔ `data.tar.gz`); one the user typed stays.
+ */
+export function nameAfterUnpackChange(item: UploadItem, name: string, unpack: boolean): string {
+  return name === defaultBundleName(item, { unpack: !unpack }) ? defaultBundleName(item, { unpack }) : name;
+}
+
+/** What the bundle will be: a folder, or an archive unpacked to one, is a directory. */
+export function bundleKindOf(item: UploadItem, unpack: boolean): "file" | "directory" {
+  if (item.kind === "directory") return "directory";
+  const archive = unpack ? archiveOf(item) : null;
+  return archive?.unpackable && unpacksToDirectory(archive.format) ? "directory" : "file";
 }

@@ -27,12 +27,14 @@ import {
   DIRECT_UPLOAD,
   dropUpload,
   findUpload,
+  type Manifest,
   manifestOf,
   planManifest,
   requireAllParts,
   requireUpload,
   statusOf,
   storeUploadPart,
+  type UploadRow,
 } from "../storage/resumable-upload.ts";
 import type { BundleRow } from "./bundle-fields.ts";
 import { quotaExceeded, requireDiskLeft } from "./disk-quota.ts";
@@ -43,6 +45,18 @@ export function requireUploading(row: Pick<BundleRow, "uuid" | "state">): void {
     ? "a bundle in a final state can never be uploaded again"
     : "only bundles in state uploading receive contents";
   throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} is ${row.state}: ${why}`, { state: row.state });
+}
+
+/** Clients may not send parts into (or complete, or replace) a download the server is making. */
+export function requireClientUpload(upload: UploadRow): Manifest {
+  const manifest = manifestOf(upload);
+  if (manifest.source_url === undefined) return manifest;
+  throw new CodalabError(
+    "INVALID_STATE",
+    `bundle ${upload.bundleUuid} is being downloaded from ${manifest.source_url} by the server: wait for it to ` +
+      `finish, or abandon it with DELETE /rest/bundles/${upload.bundleUuid}/upload`,
+    { source_url: manifest.source_url },
+  );
 }
 
 export async function uploadStatus(db: Db, uuid: string): Promise<UploadStatus> {
@@ -71,7 +85,7 @@ export async function startUpload(
   const manifest = planManifest(request.kind, request.size, request.part_size);
   const existing = await findUpload(db, row.uuid);
   if (existing !== undefined) {
-    const current = manifestOf(existing);
+    const current = requireClientUpload(existing);
     if (current.kind === manifest.kind && current.size === manifest.size && current.part_size === manifest.part_size) {
       return statusOf(existing);
     }
@@ -97,7 +111,7 @@ export async function receivePart(
     db,
     store,
     upload,
-    manifestOf(upload),
+    requireClientUpload(upload),
     partNumber,
     contentLength,
     body,
@@ -127,7 +141,7 @@ export async function completeUpload(
 ): Promise<void> {
   requireUploading(row);
   const upload = await requireUpload(db, row.uuid);
-  const manifest = manifestOf(upload);
+  const manifest = requireClientUpload(upload);
   requireAllParts(upload, manifest);
   if (manifest.kind === "directory" && index === undefined) {
     throw new CodalabError("VALIDATION_FAILED", "index is required: a directory upload is a tar plus its index");
@@ -154,8 +168,25 @@ export async function completeUpload(
     throw failure;
   }
 
+  await makeReady(db, store, row, dataSize, manifest.kind === "directory");
+}
+
+/**
+ * Makes an uploading bundle `ready` with its verified contents, charging the owner's disk quota in
+ * the same D1 batch, so a bundle is never ready uncharged nor charged twice. Over quota, the
+ * bundle fails (contents deleted) and QUOTA_EXCEEDED is thrown. When the upload ended meanwhile
+ * (abandoned, or failed by the nightly clean-up), whatever was written is deleted and
+ * INVALID_STATE thrown.
+ */
+export async function makeReady(
+  db: Db,
+  store: BundleStore,
+  row: Pick<BundleRow, "uuid" | "ownerId">,
+  dataSize: number,
+  isDir: boolean,
+): Promise<void> {
   await runBatch(db, [
-    sql`update bundles set state = 'ready', data_size = ${dataSize}, is_dir = ${manifest.kind === "directory" ? 1 : 0}
+    sql`update bundles set state = 'ready', data_size = ${dataSize}, is_dir = ${isDir ? 1 : 0}
       where uuid = ${row.uuid} and state = 'uploading'
         and exists (select 1 from bundle_uploads where bundle_uuid = ${row.uuid})
         and (select disk_used + ${dataSize} <= disk_quota from users where id = bundles.owner_id)`,
@@ -166,7 +197,10 @@ export async function completeUpload(
     sql`delete from bundle_uploads where bundle_uuid = ${row.uuid}
       and (select state from bundles where uuid = ${row.uuid}) = 'ready'`,
   ]);
-  const after = await db.query.bundles.findFirst({ columns: { state: true }, where: eq(bundles.uuid, row.uuid) });
+  const after = await db.query.bundles.findFirst({
+    columns: { state: true },
+    where: eq(bundles.uuid, row.uuid),
+  });
   if (after?.state === "ready") return;
   if (after?.state === "uploading") {
     const owner = await db.query.users.findFirst({
@@ -177,6 +211,12 @@ export async function completeUpload(
     await failUpload(db, store, row.uuid, error.message);
     throw error;
   }
+  // Whoever ended the upload deleted the contents, but this upload may have written after that,
+  // or recorded itself after they looked.
+  const upload = await findUpload(db, row.uuid);
+  if (upload !== undefined) await dropUpload(db, store, upload);
+  await store.deleteContents(row.uuid);
+  forgetBundleTree(row.uuid);
   throw new CodalabError("INVALID_STATE", `bundle ${row.uuid} left state uploading while its upload completed`);
 }
 

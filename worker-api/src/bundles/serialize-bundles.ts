@@ -113,6 +113,9 @@ export function bundleMetadata(
     if (field.hideWhenAnonymous && !ownershipVisible) continue;
     metadata[field.key] = toMetadataValue(row[field.property]);
   }
+  // Why a bundle waited means nothing once it stopped waiting (rows written before transitions
+  // cleared it still have one).
+  if ("staged_status" in metadata && row.state !== "created" && row.state !== "staged") metadata.staged_status = null;
   return metadata;
 }
 

@@ -11,6 +11,7 @@ import {
   type BundleState,
   CodalabError,
   diffMetadata,
+  FINAL_STATES,
   type MachineEffect,
   type MachineEvent,
   type Transition,
@@ -38,7 +39,8 @@ export type AppliedTransition =
       state: BundleState;
       effects: MachineEffect[];
     }
-  | { applied: false; reason: string };
+  /** `settled`: the bundle is final or gone, so nothing a runner reports about it can apply any more. */
+  | { applied: false; reason: string; settled: boolean };
 
 export type TransitionOptions = {
   /** Statements to write with the transition, each of which must include `guard` in its WHERE. */
@@ -115,7 +117,7 @@ export async function applyTransition(
 ): Promise<AppliedTransition> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const before = await loadBundle(db, uuid);
-    if (before === null) return { applied: false, reason: `bundle ${uuid} no longer exists` };
+    if (before === null) return { applied: false, reason: `bundle ${uuid} no longer exists`, settled: true };
     const machine = machineBundle(before.row, before.workerId);
     const overlay = diffMetadata(machine.metadata, options.overlay?.(before) ?? {});
     let result: Transition;
@@ -126,7 +128,7 @@ export async function applyTransition(
       );
     } catch (error) {
       if (error instanceof CodalabError && error.code === "INVALID_STATE")
-        return { applied: false, reason: error.message };
+        return { applied: false, reason: error.message, settled: FINAL_STATES.includes(before.row.state) };
       throw error;
     }
     const changes = { ...overlay, ...result.changes };

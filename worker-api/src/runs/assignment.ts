@@ -6,7 +6,7 @@
  * for one run or ten thousand. A run that can no longer be run by its owner (quota, owner gone)
  * gets a refusal instead.
  */
-import { AssignedRunSchema } from "@codalab/core";
+import { AssignedRunSchema, type RunLimits } from "@codalab/core";
 import type { AssignmentBuild } from "@codalab/durable-objects";
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
@@ -14,7 +14,11 @@ import { queryByJsonList } from "../db/json-list.ts";
 import { bundleDependencies, bundles } from "../db/schema.ts";
 import { ownersOf, requirementsOf } from "./run-owner.ts";
 
-export async function buildAssignments(db: Db, uuids: readonly string[]): Promise<Map<string, AssignmentBuild>> {
+export async function buildAssignments(
+  db: Db,
+  uuids: readonly string[],
+  limits: RunLimits,
+): Promise<Map<string, AssignmentBuild>> {
   const [rows, ownerMaps, deps] = await Promise.all([
     queryByJsonList(uuids, (list) => db.select().from(bundles).where(inArray(bundles.uuid, list))),
     queryByJsonList(uuids, async (list) => [await ownersOf(db, list)]),
@@ -45,7 +49,7 @@ export async function buildAssignments(db: Db, uuids: readonly string[]): Promis
       builds.set(row.uuid, { refusal: "the bundle's owner no longer exists" });
       continue;
     }
-    const resolved = requirementsOf(row, owner);
+    const resolved = requirementsOf(row, owner, limits);
     if (!resolved.ok) {
       builds.set(row.uuid, { refusal: resolved.failure_message });
       continue;

@@ -10,6 +10,7 @@
 import {
   applyMetadataChanges,
   CodalabError,
+  FINAL_STATES,
   type MachineBundle,
   type MachineEvent,
   type Transition,
@@ -65,7 +66,7 @@ function plan(item: TransitionItem, before: LoadedBundle): Planned {
       result = transition(bundle, event);
     } catch (error) {
       if (!(error instanceof CodalabError)) throw error;
-      outcomes.push({ applied: false, reason: error.message });
+      outcomes.push({ applied: false, reason: error.message, settled: FINAL_STATES.includes(bundle.state) });
       continue;
     }
     changes = { ...changes, ...result.changes };
@@ -108,7 +109,7 @@ export async function applyTransitions(
       const reason = `bundle ${item.uuid} no longer exists`;
       results.set(
         item.uuid,
-        item.events.map(() => ({ applied: false, reason })),
+        item.events.map(() => ({ applied: false, reason, settled: true })),
       );
       continue;
     }

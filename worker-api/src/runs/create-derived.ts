@@ -3,7 +3,8 @@
  * §3.2–3.3, §4.4). Everything that can be refused is refused here, with a 400 naming the field:
  * dependency keys (`..`, absolute, NUL or newline, duplicates, one key inside another; runs need
  * keys, make takes one unkeyed target or keyed ones), parent paths, resource requests
- * (`parseRunRequests`). Parents are not looked up: they are checked against the owner when the
+ * (`parseRunRequests`); and, as for every bundle, an owner whose time or disk quota is used up
+ * gets 403 QUOTA_EXCEEDED. Parents are not looked up: they are checked against the owner when the
  * bundle is staged, and a missing or unusable parent fails the bundle with the reason. The bundle
  * is inserted `created` with its dependencies (and on its host worksheet) in one batch, then the
  * Scheduler is told.
@@ -14,7 +15,6 @@ import {
   CreateDerivedRequestSchema,
   checkDependencyKeys,
   type DependencyRequest,
-  formatDuration,
   normalizeDependencyKey,
   normalizeSubpath,
   parseRunRequests,
@@ -22,7 +22,7 @@ import {
 } from "@codalab/core";
 import type { Context } from "hono";
 import { requireBundle } from "../bundles/bundle-access.ts";
-import { requireDiskLeft } from "../bundles/disk-quota.ts";
+import { requireQuotaLeft } from "../bundles/disk-quota.ts";
 import { defaultHostWorksheet, hostStatements, requireHostWorksheet } from "../bundles/host-worksheet.ts";
 import { serializeBundle } from "../bundles/serialize-bundles.ts";
 import { chunked } from "../db/chunked.ts";
@@ -108,14 +108,7 @@ export async function createDerivedBundle(c: Context<AppEnv>, body: unknown): Pr
   validateName(request.metadata.name, "bundle name");
   const dependencies = normalizeDependencies(kind, request.dependencies);
   const columns = kind === "run" ? runColumns(request) : {};
-  requireDiskLeft(user);
-  if (kind === "run" && user.timeUsed >= user.timeQuota) {
-    throw new CodalabError(
-      "QUOTA_EXCEEDED",
-      `time quota exceeded: ${formatDuration(user.timeUsed)} of ${formatDuration(user.timeQuota)} used`,
-      { time_used: user.timeUsed, time_quota: user.timeQuota },
-    );
-  }
+  requireQuotaLeft(user);
   const db = c.get("db");
   // Loaded beside the insert and the Scheduler's work: only a host worksheet needs it first.
   const callerLoaded = permissionCaller(c);

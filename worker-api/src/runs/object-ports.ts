@@ -26,7 +26,7 @@ const BATCHES_IN_FLIGHT = 4;
 function outcome(applied: AppliedTransition): TransitionOutcome {
   return applied.applied
     ? { applied: true, state: applied.state, effects: applied.effects }
-    : { applied: false, reason: applied.reason };
+    : { applied: false, reason: applied.reason, settled: applied.settled };
 }
 
 function bundlePorts(env: Env, db: Db, news: BundleNews): BundlePorts {

@@ -4,7 +4,6 @@
  * owner can read every parent (spec §6: dependencies are checked against the bundle's owner).
  */
 import {
-  DEFAULT_RUN_LIMITS,
   type PermissionCaller,
   type ResolvedRequirements,
   type RunLimits,
@@ -13,6 +12,7 @@ import {
 } from "@codalab/core";
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BundleRow } from "../bundles/bundle-fields.ts";
+import { readConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { userGroups, users } from "../db/schema.ts";
 import type { UserRow } from "../env.ts";
@@ -61,13 +61,16 @@ export function ownerCaller(owner: RunOwner): PermissionCaller {
   return { kind: "user", userId: owner.user.id, isAdmin: owner.user.isAdmin, groupUuids: new Set(owner.groups) };
 }
 
-/** Server limits on requests; CodaLab's defaults until an operator setting exists. */
-export function runLimits(): RunLimits {
-  return DEFAULT_RUN_LIMITS;
+/** Server limits on requests: the operator's `MAX_REQUEST_*` settings (config.ts). */
+export function runLimits(env: Env): RunLimits {
+  return readConfig(env).runLimits;
 }
 
-/** The run's requirements now, from its request fields and what is left of the owner's quotas. */
-export function requirementsOf(row: BundleRow, owner: RunOwner): ResolvedRequirements {
+/**
+ * The run's requirements now, from its request fields, what is left of the owner's quotas and the
+ * server limits.
+ */
+export function requirementsOf(row: BundleRow, owner: RunOwner, limits: RunLimits): ResolvedRequirements {
   return resolveRunRequirements(
     machineMetadata(row),
     {
@@ -76,6 +79,6 @@ export function requirementsOf(row: BundleRow, owner: RunOwner): ResolvedRequire
       disk_quota: owner.user.diskQuota,
       disk_used: owner.user.diskUsed,
     },
-    runLimits(),
+    limits,
   );
 }

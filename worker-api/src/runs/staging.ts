@@ -14,6 +14,7 @@ import {
   type GroupPermissionRow,
   type PermissionLevel,
   permissionFromRank,
+  type RunLimits,
   type SchedulerEvent,
   type SchedulerRun,
 } from "@codalab/core";
@@ -38,8 +39,9 @@ function schedulerRunOf(
   owner: RunOwner,
   deps: readonly DependencyRow[],
   shares: readonly GroupPermissionRow[],
+  limits: RunLimits,
 ): { run: SchedulerRun } | { refusal: string } {
-  const resolved = requirementsOf(row, owner);
+  const resolved = requirementsOf(row, owner, limits);
   if (!resolved.ok) return { refusal: resolved.failure_message };
   const groupPermissions: Record<string, PermissionLevel> = {};
   for (const share of shares) groupPermissions[share.groupUuid] = permissionFromRank(Number(share.permission));
@@ -161,17 +163,22 @@ async function loadBatch(db: Db, uuids: readonly string[]): Promise<Batch> {
  * The scheduler's `check_dependencies`: one answer per bundle whose parents are settled. The whole
  * list is checked with a few queries (bundles, dependencies, owners, parents, group permissions).
  */
-export async function checkDependencies(db: Db, uuids: readonly string[], now: number): Promise<SchedulerEvent[]> {
+export async function checkDependencies(
+  db: Db,
+  uuids: readonly string[],
+  now: number,
+  limits: RunLimits,
+): Promise<SchedulerEvent[]> {
   const batch = await loadBatch(db, uuids);
   const events: SchedulerEvent[] = [];
   for (const uuid of uuids) {
-    const event = checkOne(batch, uuid, now);
+    const event = checkOne(batch, uuid, now, limits);
     if (event !== null) events.push(event);
   }
   return events;
 }
 
-function checkOne(batch: Batch, uuid: string, now: number): SchedulerEvent | null {
+function checkOne(batch: Batch, uuid: string, now: number, limits: RunLimits): SchedulerEvent | null {
   const row = batch.rows.get(uuid);
   if (row === undefined || (row.bundleType !== "run" && row.bundleType !== "make")) {
     return { type: "run_withdrawn", now, uuid };
@@ -201,6 +208,6 @@ function checkOne(batch: Batch, uuid: string, now: number): SchedulerEvent | nul
   }
   const ready = { type: "dependencies_ready", now, uuid, kind, owner: ownerUpdate(owner) } as const;
   if (kind === "make") return ready;
-  const placement = schedulerRunOf(row, owner, deps, batch.shares.get(uuid) ?? []);
+  const placement = schedulerRunOf(row, owner, deps, batch.shares.get(uuid) ?? [], limits);
   return { ...ready, ...("run" in placement ? { run: placement.run } : { refusal: placement.refusal }) };
 }

@@ -30,6 +30,11 @@ const ManifestSchema = z.object({
   part_count: z.number().int().min(1),
   /** Run results: set once the upload was assembled and verified (the commit comes later). */
   completed: z.object({ data_size: z.number().int().min(0) }).optional(),
+  /**
+   * Set when the server itself downloads the contents from this URL (bundles/url-upload.ts): size
+   * and parts are unknown until it ends, and clients may not send parts.
+   */
+  source_url: z.string().optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type UploadRow = typeof bundleUploads.$inferSelect;
@@ -49,7 +54,8 @@ export function completedOf(upload: UploadRow): Manifest["completed"] {
 }
 
 export function statusOf(upload: UploadRow): UploadStatus {
-  const { kind, size, part_size, part_count } = manifestOf(upload);
+  const { kind, size, part_size, part_count, source_url } = manifestOf(upload);
+  if (source_url !== undefined) return { kind, size: 0, part_size: 0, part_count: 0, received: [], source_url };
   const received = [...new Set(upload.parts.map((part) => part.partNumber))].sort((a, b) => a - b);
   return { kind, size, part_size, part_count, received };
 }

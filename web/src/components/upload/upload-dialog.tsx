@@ -5,17 +5,23 @@ import { formatSize } from "../../format/format-size.ts";
 import { browserUploadDeps } from "../../upload/browser-deps.ts";
 import { isResumable, type UploadProgress, uploadItem } from "../../upload/browser-upload.ts";
 import {
+  archiveOf,
+  bundleKindOf,
   defaultBundleName,
   itemSize,
   itemsFromDrop,
   itemsFromFileList,
+  nameAfterUnpackChange,
   type UploadItem,
 } from "../../upload/upload-items.ts";
+import { uploadPercent, uploadStatusText } from "../../upload/upload-status.ts";
 import { Dialog } from "../dialog.tsx";
 
 type Row = {
   item: UploadItem;
   name: string;
+  /** An archive the page can unpack: whether to (unticked "keep archive as one file"). */
+  unpack: boolean;
   status: "waiting" | "uploading" | "done" | "failed";
   progress: UploadProgress | null;
   error: string | null;
@@ -25,7 +31,8 @@ type Row = {
 
 /**
  * `a u`: upload files and folders (picked or dropped) as bundles on this worksheet, with a
- * progress bar each. An interrupted upload is retried with the missing parts only.
+ * progress bar each. Archives are unpacked unless kept as one file (`cl upload --pack`). An
+ * interrupted upload is retried with the missing parts only.
  */
 export function UploadDialog(props: { worksheetUuid: string; onClose: () => void; onUploaded: () => void }) {
   const [rows, setRows] = createStore<Row[]>([]);
@@ -35,16 +42,18 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
   const add = (items: UploadItem[]) =>
     setRows((current) => [
       ...current,
-      ...items.map(
-        (item): Row => ({
+      ...items.map((item): Row => {
+        const unpack = archiveOf(item)?.unpackable ?? false;
+        return {
           item,
-          name: defaultBundleName(item),
+          name: defaultBundleName(item, { unpack }),
+          unpack,
           status: "waiting",
           progress: null,
           error: null,
           resumable: false,
-        }),
-      ),
+        };
+      }),
     ]);
 
   async function start(): Promise<void> {
@@ -61,6 +70,7 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
           {
             name: row.name,
             worksheetUuid: props.worksheetUuid,
+            unpack: row.unpack,
             onProgress: (progress) => setRows(index, "progress", progress),
           },
           browserUploadDeps,
@@ -75,13 +85,6 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
     if (uploaded > 0) props.onUploaded();
     if (rows.every((row) => row.status === "done")) props.onClose();
   }
-
-  const percent = (row: Row) =>
-    row.progress === null || row.progress.total === 0
-      ? row.status === "done"
-        ? 100
-        : 0
-      : Math.floor((row.progress.sent / row.progress.total) * 100);
 
   return (
     <Dialog
@@ -119,7 +122,10 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
         }}
       >
         <p class="dropzone__title">Drop files or folders here</p>
-        <p class="muted">Each file becomes a bundle; each folder becomes one bundle with its contents.</p>
+        <p class="muted">
+          Each file becomes a bundle; each folder becomes one bundle with its contents. Archives (.tar, .tar.gz, .tgz,
+          .zip) become a folder and .gz files the file they hold, unless kept as one file.
+        </p>
         <div class="form__actions dropzone__buttons">
           <label class="button button--secondary">
             Choose files
@@ -153,7 +159,7 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
             <li class="upload-row" classList={{ [`upload-row--${row.status}`]: true }}>
               <div class="upload-row__head">
                 <span class="upload-row__kind" aria-hidden="true">
-                  {row.item.kind === "directory" ? "▣" : "▤"}
+                  {bundleKindOf(row.item, row.unpack) === "directory" ? "▣" : "▤"}
                 </span>
                 <label class="upload-row__name">
                   <span class="visually-hidden">Bundle name for {row.item.name}</span>
@@ -176,6 +182,31 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
                   </button>
                 </Show>
               </div>
+              <Show when={archiveOf(row.item)}>
+                {(archive) => (
+                  <Show
+                    when={archive().unpackable}
+                    fallback={
+                      <p class="upload-row__note muted">
+                        Uploaded as one file: browsers cannot unpack bzip2 (<code>cl upload</code> can).
+                      </p>
+                    }
+                  >
+                    <label class="check upload-row__note">
+                      <input
+                        type="checkbox"
+                        checked={!row.unpack}
+                        disabled={row.status === "uploading" || row.status === "done"}
+                        onChange={(event) => {
+                          const unpack = !event.currentTarget.checked;
+                          setRows(index(), { unpack, name: nameAfterUnpackChange(row.item, row.name, unpack) });
+                        }}
+                      />
+                      Keep archive as one file<span class="visually-hidden"> ({row.item.name})</span>
+                    </label>
+                  </Show>
+                )}
+              </Show>
               <Show when={row.status !== "waiting"}>
                 <div
                   class="progress"
@@ -183,20 +214,12 @@ export function UploadDialog(props: { worksheetUuid: string; onClose: () => void
                   aria-label={`Upload of ${row.name}`}
                   aria-valuemin="0"
                   aria-valuemax="100"
-                  aria-valuenow={percent(row)}
+                  aria-valuenow={uploadPercent(row)}
                 >
-                  <div class="progress__fill" style={{ width: `${percent(row)}%` }} />
+                  <div class="progress__fill" style={{ width: `${uploadPercent(row)}%` }} />
                 </div>
                 <p class="upload-row__status">
-                  {row.status === "done"
-                    ? "Uploaded"
-                    : row.status === "failed"
-                      ? row.error
-                      : row.progress?.phase === "preparing"
-                        ? "Preparing…"
-                        : row.progress?.phase === "finishing"
-                          ? "Checking on the server…"
-                          : `${percent(row)}% of ${formatSize(row.progress?.total ?? 0)}`}
+                  {uploadStatusText(row)}
                   <Show when={row.resumable}> Try again to continue where it stopped.</Show>
                 </p>
               </Show>

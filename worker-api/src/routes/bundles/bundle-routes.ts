@@ -12,6 +12,7 @@ import { registerGetUpload } from "./get-upload.ts";
 import { registerListBundles } from "./list-bundles.ts";
 import { registerStartUpload } from "./start-upload.ts";
 import { registerUpdateBundle } from "./update-bundle.ts";
+import { registerUploadFromUrl } from "./upload-from-url.ts";
 import { registerUploadPart } from "./upload-part.ts";
 
 export const bundleRoutes: ((app: App) => void)[] = [
@@ -25,6 +26,7 @@ export const bundleRoutes: ((app: App) => void)[] = [
   registerGetUpload,
   registerUploadPart,
   registerCompleteUpload,
+  registerUploadFromUrl,
   registerAbandonUpload,
   registerContentsInfo,
   registerContentsBlob,

@@ -1,7 +1,7 @@
 import { BundleResponseSchema, type CreateBundleRequest, CreateBundleRequestSchema, validateName } from "@codalab/core";
 import { createRoute } from "@hono/zod-openapi";
 import { requireBundle } from "../../bundles/bundle-access.ts";
-import { requireDiskLeft } from "../../bundles/disk-quota.ts";
+import { requireQuotaLeft } from "../../bundles/disk-quota.ts";
 import { defaultHostWorksheet, hostStatements, requireHostWorksheet } from "../../bundles/host-worksheet.ts";
 import { serializeBundle } from "../../bundles/serialize-bundles.ts";
 import { bundles } from "../../db/schema.ts";
@@ -25,7 +25,7 @@ const route = createRoute({
     ...errors({
       400: "Invalid fields or name",
       401: "Not logged in",
-      403: "No `all` permission on the worksheet, or disk quota used up",
+      403: "No `all` permission on the worksheet, or the time or disk quota used up (QUOTA_EXCEEDED)",
       404: "No such worksheet",
       409: "The worksheet is frozen",
     }),
@@ -40,7 +40,7 @@ export function registerCreateBundle(app: App) {
     const caller = await permissionCaller(c);
     const body: CreateBundleRequest = c.req.valid("json");
     validateName(body.metadata.name, "bundle name");
-    requireDiskLeft(user);
+    requireQuotaLeft(user);
     const db = c.get("db");
     const hostUuid = defaultHostWorksheet(body.worksheet_uuid);
     const host = hostUuid === null ? null : await requireHostWorksheet(db, caller, hostUuid);
