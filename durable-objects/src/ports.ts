@@ -60,6 +60,7 @@ export type SchedulerPorts = BundlePorts & {
 };
 
 export type SessionPorts = BundlePorts & {
-  notifyScheduler(report: SessionReport): Promise<void>;
+  /** Reports in order, in one call. */
+  notifyScheduler(reports: readonly SessionReport[]): Promise<void>;
   bundleFinished(uuid: string, state: BundleState, now: number): Promise<void>;
 };

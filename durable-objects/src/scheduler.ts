@@ -82,9 +82,12 @@ export abstract class SchedulerObject extends DurableObject<Env> {
     await this.submit(events);
   }
 
-  /** A session's report, turned into scheduler events with what the database knows of the worker. */
-  async sessionReport(report: SessionReport): Promise<void> {
-    await this.submit(await this.ports.fromSessionReport(report));
+  /** A session's reports, turned into scheduler events with what the database knows of the worker. */
+  async sessionReports(reports: readonly SessionReport[]): Promise<void> {
+    // In order: a worker's connection and disconnection are recorded in the order they happened.
+    const events: SchedulerEvent[] = [];
+    for (const report of reports) events.push(...(await this.ports.fromSessionReport(report)));
+    await this.submit(events);
   }
 
   /** The current state, for diagnostics and tests. */

@@ -120,7 +120,7 @@ export function sessionPorts(env: Env): SessionPorts {
   const db = createDb(env.DB);
   return {
     ...bundlePorts(env, db, bundleNews(env)),
-    notifyScheduler: (report) => schedulerStub(env).sessionReport(report),
+    notifyScheduler: (reports) => schedulerStub(env).sessionReports([...reports]),
     bundleFinished: (uuid, state, now) => schedulerStub(env).notify([{ type: "bundle_finished", now, uuid, state }]),
   };
 }
