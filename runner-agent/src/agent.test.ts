@@ -422,6 +422,19 @@ describe("the runner agent against a server", () => {
     harness = undefined;
   });
 
+  it("stops when its worker token is revoked", async () => {
+    harness = await startAgent(server);
+    harness.socket.send({
+      type: "error",
+      code: "token_revoked",
+      message: "the worker token of this runner was revoked",
+      fatal: true,
+    });
+    expect(await harness.agent.finished).toBe(1);
+    expect(harness.log.text()).toContain("the server refuses this runner: the worker token of this runner was revoked");
+    harness = undefined;
+  });
+
   it("reports a state file it cannot read and starts clean", async () => {
     const first = await startAgent(server);
     await stopAgent(first);

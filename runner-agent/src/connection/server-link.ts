@@ -18,6 +18,9 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts
 import type { SeenCommands } from "./seen-commands.ts";
 import type { AgentSocket, Transport } from "./transport.ts";
 
+/** Server errors after which the runner stops instead of reconnecting. */
+const STOPPING_ERRORS = new Set(["unsupported_protocol", "token_revoked"]);
+
 export type Welcome = Extract<ServerMessage, { type: "welcome" }>;
 export type ReadRequest = Extract<ServerMessage, { type: "read" }>;
 export type ReadCancel = Extract<ServerMessage, { type: "read_cancel" }>;
@@ -34,7 +37,7 @@ export type LinkHandlers = {
   read(message: ReadRequest): void;
   /** The server no longer wants a read's answer (protocol 2). */
   readCancel(message: ReadCancel): void;
-  /** A fatal protocol error the runner cannot fix by reconnecting (e.g. unsupported version). */
+  /** A fatal error the runner cannot fix by reconnecting (unsupported version, revoked token). */
   fatal(message: string): void;
 };
 
@@ -253,7 +256,8 @@ export class ServerLink {
         return;
       case "error":
         this.options.log.warn(`server says ${message.code}: ${message.message}`);
-        if (message.fatal && message.code === "unsupported_protocol") {
+        // Reconnecting cannot help: an old protocol, or the worker token was revoked.
+        if (message.fatal && STOPPING_ERRORS.has(message.code)) {
           this.stopped = true;
           this.options.handlers.fatal(message.message);
         }
