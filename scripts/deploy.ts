@@ -7,7 +7,7 @@
  *
  *   npm run deploy                              # everything, against the account wrangler is logged in to
  *   npm run deploy -- --secrets-file FILE       # first deploy: ADMIN_PASSWORD=… in FILE (dotenv or JSON)
- *   npm run deploy -- --dry-run                 # offline: config check, bundle, `wrangler types --check` (CI)
+ *   npm run deploy -- --dry-run                 # offline: config check (bindings, limits), bundle, `wrangler types --check` (CI)
  *
  * Environment: CLOUDFLARE_ACCOUNT_ID / CLOUDFLARE_API_TOKEN as wrangler reads them;
  * CODALAB_D1_LOCATION (weur, enam, …) places a database created here.
@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
+import { runLimitsFromSettings } from "../core/src/runs/resources.ts";
 import { buildWebIfStale, quietEnv, repoRoot } from "./local-instance.ts";
 
 const wranglerBin = `${repoRoot}node_modules/wrangler/bin/wrangler.js`;
@@ -81,6 +82,28 @@ const deployed = readConfig(envName);
 const missing = missingBindings(top, deployed);
 if (missing.length > 0) {
   process.stderr.write(`error: [env.${envName}] in wrangler.toml lacks:\n  ${missing.join("\n  ")}\n`);
+  process.exit(1);
+}
+// A malformed limit would make the deployed Worker refuse every request (worker-api/src/config.ts):
+// refuse the deploy instead.
+try {
+  const vars = deployed.vars as Record<string, string | undefined>;
+  runLimitsFromSettings(
+    {
+      max_request_time: vars.MAX_REQUEST_TIME,
+      max_request_memory: vars.MAX_REQUEST_MEMORY,
+      max_request_disk: vars.MAX_REQUEST_DISK,
+    },
+    {
+      max_request_time: "MAX_REQUEST_TIME",
+      max_request_memory: "MAX_REQUEST_MEMORY",
+      max_request_disk: "MAX_REQUEST_DISK",
+    },
+  );
+} catch (error) {
+  process.stderr.write(
+    `error: [env.${envName}] vars in wrangler.toml: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }
 const database = deployed.d1_databases.find((d1: Config["d1_databases"][number]) => d1.binding === "DB");

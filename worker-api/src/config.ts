@@ -53,7 +53,8 @@ export function readConfig(env: Env): InstanceConfig {
 
 /**
  * A malformed limit is refused loudly (every request answers 500 naming it) rather than dropped
- * silently: an operator who set a maximum relies on it.
+ * silently: an operator who set a maximum relies on it. `npm run deploy` refuses such a value
+ * before it gets this far.
  */
 function readRunLimits(vars: Record<string, string | undefined>): RunLimits {
   try {
