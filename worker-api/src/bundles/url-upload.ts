@@ -8,9 +8,9 @@
  * While it runs, the bundle's `bundle_uploads` row records the download (`source_url` in its
  * manifest) and the R2 multipart upload behind it, so clients cannot send parts into it, an
  * abandon (`DELETE …/upload`) or the nightly clean-up of stale uploads frees the parts, and a
- * second download into the same bundle is refused. Unknown lengths are cut into equal parts of
- * PART_BYTES held in memory one at a time; the owner's disk quota left and the largest download
- * are enforced as the bytes arrive, and charged exactly once by `makeReady`.
+ * second download into the same bundle is refused. The bytes go into that multipart upload in
+ * parts held in memory one at a time (`streamToStore`); the owner's disk quota left and the largest
+ * download are enforced as the bytes arrive, and charged exactly once by `makeReady`.
  */
 import {
   API_VERSION,
@@ -32,17 +32,15 @@ import {
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { bundles, bundleUploads, users } from "../db/schema.ts";
-import { type BundleStore, contentsKey, exactLength, type StoredPart } from "../storage/bundle-store.ts";
+import { type BundleStore, contentsKey } from "../storage/bundle-store.ts";
 import { checkIndexAgainstTar, dropUpload, findUpload, type Manifest } from "../storage/resumable-upload.ts";
+import { STREAM_PART_BYTES, streamToStore } from "../storage/stream-to-store.ts";
 import type { BundleRow } from "./bundle-fields.ts";
 import { failUpload, makeReady, requireUploading } from "./bundle-upload.ts";
 import { quotaExceeded, requireDiskLeft } from "./disk-quota.ts";
 
-const MiB = 1024 * 1024;
-/** Every part but the last (R2: equal sizes, at least 5 MiB); one part is held in memory at a time. */
-export const URL_PART_BYTES = 16 * MiB;
 /** R2's part count times the part size (156.25 GiB): the most one download may store. */
-export const MAX_URL_UPLOAD_BYTES = MAX_UPLOAD_PARTS * URL_PART_BYTES;
+const MAX_URL_UPLOAD_BYTES = MAX_UPLOAD_PARTS * STREAM_PART_BYTES;
 const MAX_REDIRECTS = 10;
 const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -130,7 +128,7 @@ async function startDownload(
   if ((await findUpload(db, uuid)) !== undefined) throw busy();
   const key = contentsKey(uuid, kind);
   const uploadId = await store.startMultipart(key);
-  const manifest: Manifest = { kind, size: 0, part_size: URL_PART_BYTES, part_count: 1, source_url: sourceUrl };
+  const manifest: Manifest = { kind, size: 0, part_size: STREAM_PART_BYTES, part_count: 1, source_url: sourceUrl };
   const inserted = await db
     .insert(bundleUploads)
     .values({ bundleUuid: uuid, r2Key: key, r2UploadId: uploadId, manifest, parts: [] })
@@ -171,18 +169,18 @@ async function download(
       if (declared > left) throw quotaExceeded(owner.diskUsed, owner.diskQuota, declared);
     }
     const received = networkBytes(response.body, url, watchdog, declared);
-    const sink = new PartSink(store, target, (total) => {
-      if (total > MAX_URL_UPLOAD_BYTES) throw tooLarge(url, total);
-      if (plan.kind === "file" && total > left) throw quotaExceeded(owner.diskUsed, owner.diskQuota, total);
-    });
+    const save = (stream: ReadableStream<Uint8Array>) =>
+      storeDownload(store, target, stream, (total) => {
+        if (total > MAX_URL_UPLOAD_BYTES) throw tooLarge(url, total);
+        if (plan.kind === "file" && total > left) throw quotaExceeded(owner.diskUsed, owner.diskQuota, total);
+      });
 
     if (plan.kind === "file") {
-      const bytes = plan.format === "gz" ? await gunzipped(received, url, encoded) : received;
-      return await sink.consume(bytes);
+      return await save(plan.format === "gz" ? await gunzipped(received, url, encoded) : received);
     }
     const tar = plan.format === "tar.gz" ? await gunzipped(received, url, encoded) : received;
     const { readable, index } = normalizeArchive(withinQuota(readTar(tar), owner));
-    const size = await sink.consume(readable);
+    const size = await save(readable);
     const built = await index;
     checkIndexAgainstTar(built, size);
     await store.writeIndex(target.uuid, built);
@@ -384,13 +382,39 @@ async function gunzipped(
       await reader.cancel(reason).catch(() => undefined);
     },
   });
-  if (looksGzipped(start)) return gunzipStream(replay);
+  if (looksGzipped(start)) return decodingFailures(gunzipStream(replay), url);
   if (encoded) return replay;
   await reader.cancel().catch(() => undefined);
   throw new CodalabError(
     "INVALID_ARCHIVE",
     `could not unpack ${url.href}: its name says gzip, but ${headBytes === 0 ? "it is empty" : "it is not gzip data"}; ` +
       "upload it packed (unpack: false, `cl upload --pack`) to keep it as it is",
+  );
+}
+
+/** The decompressed bytes; data that does not decode fails as the archive problem it is. */
+function decodingFailures(stream: ReadableStream<Uint8Array>, url: URL): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error instanceof CodalabError ? error : notGzip(url, error));
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason).catch(() => undefined);
+    },
+  });
+}
+
+function notGzip(url: URL, error: unknown): CodalabError {
+  return new CodalabError(
+    "INVALID_ARCHIVE",
+    `could not unpack ${url.href}: it is not valid gzip data (${reasonOf(error)})`,
   );
 }
 
@@ -408,101 +432,21 @@ async function* withinQuota(entries: AsyncIterable<TarEntry>, owner: Owner): Asy
 }
 
 /**
- * Cuts a stream of unknown length into equal parts of the R2 multipart upload (one part held at a
- * time); a stream that fits in one part is written with one put instead.
+ * The download into the multipart upload recorded for the bundle. What the stream raises (the
+ * network, the archive, a limit) comes through as it is; anything else is storage's refusal.
  */
-class PartSink {
-  private readonly store: BundleStore;
-  private readonly target: Target;
-  private readonly check: (total: number) => void;
-  private chunks: Uint8Array[] = [];
-  private filled = 0;
-  private total = 0;
-  private readonly parts: StoredPart[] = [];
-
-  constructor(store: BundleStore, target: Target, check: (total: number) => void) {
-    this.store = store;
-    this.target = target;
-    this.check = check;
+async function storeDownload(
+  store: BundleStore,
+  target: Target,
+  stream: ReadableStream<Uint8Array>,
+  check: (total: number) => void,
+): Promise<number> {
+  try {
+    return await streamToStore(store, target.key, stream, { uploadId: target.uploadId, check });
+  } catch (error) {
+    if (error instanceof CodalabError) throw error;
+    throw new CodalabError("UNAVAILABLE", `storage refused the download: ${reasonOf(error)}; try again`);
   }
-
-  /** Stores the whole stream; returns its size. */
-  async consume(stream: ReadableStream<Uint8Array>): Promise<number> {
-    const reader = stream.getReader();
-    try {
-      for (;;) {
-        const next = await reader.read();
-        if (next.done) break;
-        await this.write(next.value);
-      }
-    } catch (error) {
-      await reader.cancel(error).catch(() => undefined);
-      throw error;
-    }
-    return this.finish();
-  }
-
-  private async write(chunk: Uint8Array): Promise<void> {
-    this.total += chunk.byteLength;
-    this.check(this.total);
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const take = Math.min(URL_PART_BYTES - this.filled, chunk.byteLength - offset);
-      this.chunks.push(chunk.subarray(offset, offset + take));
-      this.filled += take;
-      offset += take;
-      if (this.filled === URL_PART_BYTES) await this.flush();
-    }
-  }
-
-  private buffered(): ReadableStream<Uint8Array> {
-    const chunks = this.chunks;
-    const length = this.filled;
-    this.chunks = [];
-    this.filled = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const chunk = chunks.shift();
-        if (chunk === undefined) controller.close();
-        else controller.enqueue(chunk);
-      },
-    });
-    return exactLength(stream, length);
-  }
-
-  private async flush(): Promise<void> {
-    const partNumber = this.parts.length + 1;
-    const { key, uploadId } = this.target;
-    try {
-      this.parts.push(await this.store.uploadPart(key, uploadId, partNumber, this.buffered()));
-    } catch (error) {
-      throw storageFailure(error, `part ${partNumber}`);
-    }
-  }
-
-  private async finish(): Promise<number> {
-    const { key, uploadId } = this.target;
-    try {
-      if (this.parts.length === 0) {
-        await this.store.put(key, this.buffered());
-        await this.store.abortMultipart(key, uploadId);
-        return this.total;
-      }
-      if (this.filled > 0) await this.flush();
-      const size = await this.store.completeMultipart(key, uploadId, this.parts);
-      if (size !== this.total) {
-        throw new CodalabError("INTERNAL", `storage assembled ${size} bytes of the ${this.total} downloaded`);
-      }
-      return this.total;
-    } catch (error) {
-      throw storageFailure(error, "the download");
-    }
-  }
-}
-
-function storageFailure(error: unknown, what: string): CodalabError {
-  if (error instanceof CodalabError) return error;
-  return new CodalabError("UNAVAILABLE", `storage refused ${what}: ${reasonOf(error)}; try again`);
 }
 
 /**
@@ -514,8 +458,5 @@ function describeFailure(error: unknown, url: URL): CodalabError {
     if (error.code !== "INVALID_ARCHIVE" || error.message.startsWith("could not unpack")) return error;
     return new CodalabError(error.code, `could not unpack ${url.href}: ${error.message}`, error.details);
   }
-  return new CodalabError(
-    "INVALID_ARCHIVE",
-    `could not unpack ${url.href}: it is not valid gzip data (${reasonOf(error)})`,
-  );
+  return notGzip(url, error);
 }

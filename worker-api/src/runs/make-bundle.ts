@@ -15,10 +15,10 @@ import type { Db } from "../db/client.ts";
 import { bundles, users } from "../db/schema.ts";
 import { type BundleStore, contentsKey, exactLength } from "../storage/bundle-store.ts";
 import { forgetBundleTree } from "../storage/index-cache.ts";
+import { streamToStore } from "../storage/stream-to-store.ts";
 import type { BundleNews } from "../watch/bundle-news.ts";
 import { applyTransition } from "./apply-transition.ts";
 import { dependenciesOf } from "./staging.ts";
-import { streamToStore } from "./stream-to-store.ts";
 
 type Source = { key: string; parent: BundleRow; path: string };
 type Made = { isDir: boolean; dataSize: number };
