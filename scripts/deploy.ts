@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
-import { runLimitsFromSettings } from "../core/src/runs/resources.ts";
+import { runLimitsFromVars } from "../core/src/runs/resources.ts";
 import { buildWebIfStale, quietEnv, repoRoot } from "./local-instance.ts";
 
 const wranglerBin = `${repoRoot}node_modules/wrangler/bin/wrangler.js`;
@@ -87,19 +87,7 @@ if (missing.length > 0) {
 // A malformed limit would make the deployed Worker refuse every request (worker-api/src/config.ts):
 // refuse the deploy instead.
 try {
-  const vars = deployed.vars as Record<string, string | undefined>;
-  runLimitsFromSettings(
-    {
-      max_request_time: vars.MAX_REQUEST_TIME,
-      max_request_memory: vars.MAX_REQUEST_MEMORY,
-      max_request_disk: vars.MAX_REQUEST_DISK,
-    },
-    {
-      max_request_time: "MAX_REQUEST_TIME",
-      max_request_memory: "MAX_REQUEST_MEMORY",
-      max_request_disk: "MAX_REQUEST_DISK",
-    },
-  );
+  runLimitsFromVars(deployed.vars as Record<string, string | undefined>);
 } catch (error) {
   process.stderr.write(
     `error: [env.${envName}] vars in wrangler.toml: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -1,5 +1,5 @@
 /** Instance configuration, read once from the Worker's bindings and injected (style.md habit 7). */
-import { CodalabError, type RunLimits, runLimitsFromSettings } from "@codalab/core";
+import { CodalabError, type RunLimits, runLimitsFromVars } from "@codalab/core";
 
 export type InstanceConfig = {
   adminUsername: string;
@@ -58,18 +58,7 @@ export function readConfig(env: Env): InstanceConfig {
  */
 function readRunLimits(vars: Record<string, string | undefined>): RunLimits {
   try {
-    return runLimitsFromSettings(
-      {
-        max_request_time: vars.MAX_REQUEST_TIME,
-        max_request_memory: vars.MAX_REQUEST_MEMORY,
-        max_request_disk: vars.MAX_REQUEST_DISK,
-      },
-      {
-        max_request_time: "MAX_REQUEST_TIME",
-        max_request_memory: "MAX_REQUEST_MEMORY",
-        max_request_disk: "MAX_REQUEST_DISK",
-      },
-    );
+    return runLimitsFromVars(vars);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new CodalabError("INTERNAL", `the instance is misconfigured (wrangler.toml vars): ${detail}`);

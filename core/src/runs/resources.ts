@@ -345,3 +345,22 @@ export function resolveRunRequirements(
     },
   };
 }
+
+/**
+ * The limits from the Worker's vars (`MAX_REQUEST_TIME`, …), as the Worker and `npm run deploy`
+ * read them; a malformed one throws VALIDATION_FAILED naming the var.
+ */
+export function runLimitsFromVars(vars: Record<string, string | undefined>): RunLimits {
+  return runLimitsFromSettings(
+    {
+      max_request_time: vars.MAX_REQUEST_TIME,
+      max_request_memory: vars.MAX_REQUEST_MEMORY,
+      max_request_disk: vars.MAX_REQUEST_DISK,
+    },
+    {
+      max_request_time: "MAX_REQUEST_TIME",
+      max_request_memory: "MAX_REQUEST_MEMORY",
+      max_request_disk: "MAX_REQUEST_DISK",
+    },
+  );
+}
